@@ -1,0 +1,45 @@
+using Lending.Domain.Products;
+
+namespace Lending.Api.Products;
+
+public sealed record ProductResponse(
+    string Code,
+    string Name,
+    Amortization Amortization,
+    int? Installments,
+    PaymentFrequency? Frequency,
+    int? TermDays,
+    decimal AnnualRate,
+    DayCount DayCount,
+    int GraceDays,
+    decimal PenaltyMultiplier,
+    decimal LateFee,
+    decimal RateCap,
+    ConductProfile ConductProfile,
+    string Currency,
+    DateTimeOffset UpdatedAt,
+    string UpdatedBy)
+{
+    public static ProductResponse From(Product p) => new(p.Code, p.Name, p.Terms.Amortization, p.Terms.Installments,
+        p.Terms.Frequency, p.Terms.TermDays, p.Terms.AnnualRate, p.Terms.DayCount, p.Terms.GraceDays,
+        p.Terms.PenaltyMultiplier, p.Terms.LateFee, p.Terms.RateCap, p.Terms.ConductProfile, p.Terms.Currency,
+        p.UpdatedAt, p.UpdatedBy);
+}
+
+/// <summary>The contract terms a loan snapshotted at disbursement.</summary>
+public sealed record ProductTermsResponse(
+    Amortization Amortization,
+    int? Installments,
+    PaymentFrequency? Frequency,
+    int? TermDays,
+    decimal AnnualRate,
+    DayCount DayCount,
+    int GraceDays,
+    decimal PenaltyMultiplier,
+    decimal LateFee,
+    decimal RateCap,
+    ConductProfile ConductProfile)
+{
+    public static ProductTermsResponse From(ProductTerms t) => new(t.Amortization, t.Installments, t.Frequency,
+        t.TermDays, t.AnnualRate, t.DayCount, t.GraceDays, t.PenaltyMultiplier, t.LateFee, t.RateCap, t.ConductProfile);
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+using Wolverine.Http;
+
+namespace Lending.Api.Setup;
+
+public static class HttpSetup
+{
+    /// <summary>The JSON contract of API.md: camelCase, enums as their documented strings.</summary>
+    public static void ConfigureLendingJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    }
+
+    public static IServiceCollection AddLendingHttp(this IServiceCollection services)
+    {
+        services.Configure<JsonOptions>(o => ConfigureLendingJson(o.SerializerOptions));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => Problems.EnsureCode(ctx.ProblemDetails));
+        services.AddExceptionHandler<LendingExceptionHandler>();
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddWolverineHttp();
+        return services;
+    }
+
+    public static void ConfigureLendingEndpoints(this WolverineHttpOptions opts)
+    {
+        // Every endpoint needs a token unless it says [AllowAnonymous] (the dev token issuer).
+        opts.RequireAuthorizeOnAll();
+    }
+
+    public static WebApplication UseLendingErrorHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    public static WebApplication MapLendingDocs(this WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("Lending back office")).AllowAnonymous();
+        return app;
+    }
+}

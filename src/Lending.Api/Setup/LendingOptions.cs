@@ -1,0 +1,47 @@
+namespace Lending.Api.Setup;
+
+/// <summary>The <c>Lending</c> configuration section.</summary>
+public sealed class LendingOptions
+{
+    public const string Section = "Lending";
+
+    public AuthOptions Auth { get; set; } = new();
+    public BusinessDateOptions BusinessDate { get; set; } = new();
+    public DemoOptions Demo { get; set; } = new();
+
+    public sealed class AuthOptions
+    {
+        /// <summary>Serve <c>POST /dev/token</c>. Never enable it where real borrowers' data lives.</summary>
+        public bool DevTokens { get; set; }
+        /// <summary>HMAC-SHA256 key for bearer tokens, at least 32 characters.</summary>
+        public string? SigningKey { get; set; }
+        public string Issuer { get; set; } = "lending";
+        public string Audience { get; set; } = "lending-api";
+        public int DevTokenLifetimeMinutes { get; set; } = 480;
+    }
+
+    public sealed class BusinessDateOptions
+    {
+        /// <summary>The business date of a new database; today's UTC date when not set.</summary>
+        public DateOnly? Initial { get; set; }
+    }
+
+    public sealed class DemoOptions
+    {
+        /// <summary>Seed a small demo portfolio into an empty database at start.</summary>
+        public bool Seed { get; set; }
+        public int Loans { get; set; } = 40;
+        public int RandomSeed { get; set; } = 20260101;
+    }
+}
+
+public static class LendingOptionsSetup
+{
+    public static IServiceCollection AddLendingOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LendingOptions>(configuration.GetSection(LendingOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BusinessDates.BusinessCalendarStore>();
+        return services;
+    }
+}

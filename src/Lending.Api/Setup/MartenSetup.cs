@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Lending.Domain.CloseOfBusiness;
+using Lending.Domain.Loans;
+using Lending.Domain.Products;
+using Lending.Projections;
+using Marten;
+using Weasel.Core;
+using Wolverine.Marten;
+
+namespace Lending.Api.Setup;
+
+public static class MartenSetup
+{
+    public const string DocumentSchema = "lending";
+    public const string EventSchema = "lending_events";
+    public const string MessageSchema = "lending_messages";
+
+    public static IServiceCollection AddLendingMarten(this IServiceCollection services, IConfiguration configuration,
+        IHostEnvironment environment)
+    {
+        var connectionString = configuration.GetConnectionString("Lending")
+            ?? throw new InvalidOperationException(
+                "No database configured: set ConnectionStrings__Lending (./lending run starts a private PostgreSQL for you).");
+
+        services.AddMarten(opts =>
+            {
+                opts.Connection(connectionString);
+                opts.DatabaseSchemaName = DocumentSchema;
+                opts.Events.DatabaseSchemaName = EventSchema;
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+                    configure: json => json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+
+                // The async daemon's leader election uses DistributedLock, which rejects multiplexed locks on a
+                // DbDataSource; holding the advisory lock in a transaction avoids that path.
+                opts.Events.UseAdvisoryLockTransaction = true;
+                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+                opts.Events.MetadataConfig.CausationIdEnabled = true;
+                opts.Events.MetadataConfig.HeadersEnabled = true;
+
+                opts.RegisterLendingDocuments();
+                opts.AddLendingProjections();
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .IntegrateWithWolverine(w => w.MessageStorageSchemaName = MessageSchema);
+
+        return services;
+    }
+
+    private static void RegisterLendingDocuments(this StoreOptions opts)
+    {
+        opts.Schema.For<Product>().Identity(p => p.Id);
+        // Two advance requests racing must not both start a run: the second save fails on the version check.
+        opts.Schema.For<BusinessCalendar>().Identity(c => c.Id).UseOptimisticConcurrency(true);
+        opts.Schema.For<CobRun>().UseOptimisticConcurrency(true);
+        opts.Schema.For<Loan>().Index(l => l.ProductCode);
+    }
+}

@@ -1,0 +1,22 @@
+using JasperFx;
+using Wolverine;
+using Wolverine.ErrorHandling;
+
+namespace Lending.Api.Setup;
+
+public static class WolverineSetup
+{
+    public static IHostBuilder AddLendingWolverine(this IHostBuilder host) => host.UseWolverine(opts =>
+    {
+        opts.UseRuntimeCompilation();
+        // One transaction per command or message: events, documents and outgoing messages commit together.
+        opts.Policies.AutoApplyTransactions();
+        // Local queues are backed by the database inbox/outbox: a crashed node's work is picked up again.
+        opts.Policies.UseDurableLocalQueues();
+        opts.Durability.Mode = DurabilityMode.Balanced;
+
+        opts.OnException<Npgsql.NpgsqlException>().RetryWithCooldown(
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        opts.OnException<JasperFx.ConcurrencyException>().RetryTimes(3);
+    });
+}
