@@ -29,6 +29,14 @@ public static class AuthSetup
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
             });
+        // Token lifetimes are judged by the service's one clock, like everything else.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((o, clock) =>
+            o.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
+                    && (expires is null || expires.Value >= now - parameters.ClockSkew);
+            });
         services.AddAuthorization();
         services.AddSingleton(new TokenSigning(key, auth.Issuer, auth.Audience));
         return services;

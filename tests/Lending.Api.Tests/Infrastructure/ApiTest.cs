@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Alba;
+using Lending.Api.Auth;
+using Marten;
+
+namespace Lending.Api.Tests.Infrastructure;
+
+/// <summary>Base of the HTTP tests: a clean database before each test, and helpers to act as a role.</summary>
+[Collection(ApiCollection.Name)]
+public abstract class ApiTest(AppFixture app) : IAsyncLifetime
+{
+    protected AppFixture App { get; } = app;
+    protected IAlbaHost Host => App.Host;
+
+    public virtual async Task InitializeAsync()
+    {
+        await Host.ResetAllMartenDataAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    protected Task<IScenarioResult> As(string role, Action<Scenario> configure, string? subject = null) =>
+        Host.Scenario(s =>
+        {
+            s.WithRequestHeader("Authorization", $"Bearer {App.TokenFor(subject ?? $"{role}-1", role)}");
+            configure(s);
+        });
+
+    protected Task<IScenarioResult> AsAdmin(Action<Scenario> configure) => As(Roles.Admin, configure);
+
+    protected static async Task<JsonElement> ReadJson(IScenarioResult result) =>
+        JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
+
+    /// <summary>Defines the standard test product: 12 monthly annuity instalments at 12%, in CNY.</summary>
+    protected Task DefineCashProduct(string code = "CASH-12M") => AsAdmin(s =>
+    {
+        s.Put.Json(new
+        {
+            name = "Cash loan 12M", amortization = "annuity", installments = 12, frequency = "monthly",
+            annualRate = 0.12m, currency = "CNY",
+        }).ToUrl($"/products/{code}");
+        s.StatusCodeShouldBeOk();
+    });
+
+    protected static object NewLoan(Guid? loanId = null, decimal principal = 12_000m, string productCode = "CASH-12M") => new
+    {
+        loanId, productCode, principal, currency = "CNY", region = "East", branch = "Shanghai-01",
+        borrower = new
+        {
+            id = "B-1", name = "Wang Fang", phone = "+86-138-0000-0000", email = "wf@example.com",
+            nationalId = "110101199001011234", timeZone = "Asia/Shanghai", address = "1 Road, Shanghai",
+        },
+    };
+
+    protected async Task<Guid> DisburseLoan(decimal principal = 12_000m)
+    {
+        var loanId = Guid.NewGuid();
+        await As(Roles.Supervisor, s =>
+        {
+            s.Post.Json(NewLoan(loanId, principal)).ToUrl("/loans");
+            s.StatusCodeShouldBe(201);
+        });
+        return loanId;
+    }
+
+    protected async Task<int> EventCount(Guid streamId)
+    {
+        await using var session = App.Store.QuerySession();
+        return (await session.Events.FetchStreamAsync(streamId)).Count;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using Alba;
+using Lending.Api.Setup;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Wolverine;
+
+namespace Lending.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One API host for the whole assembly, on a database of its own. Each test class resets the data before each test
+/// (<see cref="ApiTest"/>), so tests never see each other's loans.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public static readonly DateOnly StartDate = new(2026, 1, 31);
+
+    /// <summary>The injectable clock: tests move it instead of waiting.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 31, 9, 0, 0, TimeSpan.Zero));
+
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync("lending_api");
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:Lending", ConnectionString);
+            builder.UseSetting("Lending:Auth:DevTokens", "true");
+            builder.UseSetting("Lending:BusinessDate:Initial", StartDate.ToString("yyyy-MM-dd"));
+            builder.UseSetting("Lending:Demo:Seed", "false");
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                services.RunWolverineInSoloMode();
+                services.MartenDaemonModeIsSolo();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(ConnectionString);
+    }
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    /// <summary>A bearer token for a user with these roles, signed as the API expects.</summary>
+    public string TokenFor(string subject, params string[] roles) => TestTokens.Create(Host.Services.GetRequiredService<TokenSigning>(), Clock, subject, roles);
+
+    public AuthenticationHeaderValue Bearer(string subject, params string[] roles) => new("Bearer", TokenFor(subject, roles));
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "api";
+}
