@@ -37,6 +37,8 @@ public static class MartenSetup
                 // The async daemon's leader election uses DistributedLock, which rejects multiplexed locks on a
                 // DbDataSource; holding the advisory lock in a transaction avoids that path.
                 opts.Events.UseAdvisoryLockTransaction = true;
+                // Rich appends know each event's version at append time, which inline projections and If-Match rely on.
+                opts.Events.AppendMode = EventAppendMode.Rich;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;
@@ -49,6 +51,8 @@ public static class MartenSetup
             .AddAsyncDaemon(DaemonMode.HotCold)
             .IntegrateWithWolverine(w => w.MessageStorageSchemaName = MessageSchema);
 
+        // Event timestamps come from the service's one clock, like every other instant.
+        services.ConfigureMarten((sp, opts) => opts.Events.TimeProvider = sp.GetRequiredService<TimeProvider>());
         return services;
     }
 

@@ -1,6 +1,8 @@
 using Lending.Api.Auth;
 using Lending.Api.Tests.Infrastructure;
+using Lending.Api.BusinessDates;
 using Lending.Domain.CloseOfBusiness;
+using Wolverine.Tracking;
 
 namespace Lending.Api.Tests.BusinessDates;
 
@@ -43,6 +45,21 @@ public class BusinessDateTests(AppFixture app) : ApiTest(app)
 
         var date = await ReadJson(await As(Roles.Collector, s => s.Get.Url("/business-date")));
         Assert.Equal("2026-02-03", date.GetProperty("businessDate").GetString());
+    }
+
+    [Fact]
+    public async Task A_redelivered_close_of_business_message_closes_nothing_twice()
+    {
+        var runId = await Advance(2);
+        await WaitForRun(runId);
+
+        await Host.InvokeMessageAndWaitAsync(new CloseBusinessDate(runId, new DateOnly(2026, 2, 1)));
+        await Host.InvokeMessageAndWaitAsync(new CloseBusinessDate(runId, new DateOnly(2026, 2, 2)));
+
+        var run = await ReadJson(await As(Roles.Admin, s => s.Get.Url($"/cob/runs/{runId}")));
+        Assert.Equal(2, run.GetProperty("daysClosed").GetInt32());
+        var date = await ReadJson(await As(Roles.Collector, s => s.Get.Url("/business-date")));
+        Assert.Equal("2026-02-02", date.GetProperty("businessDate").GetString());
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public class DisburseLoanTests(AppFixture app) : ApiTest(app)
         var disbursed = Assert.Single(events.EnumerateArray());
         Assert.Equal("loan_disbursed", disbursed.GetProperty("type").GetString());
         Assert.Equal(1, disbursed.GetProperty("version").GetInt64());
+        Assert.Equal(App.Clock.GetUtcNow(), disbursed.GetProperty("timestamp").GetDateTimeOffset());
         var data = disbursed.GetProperty("data");
         Assert.Equal(12_000m, data.GetProperty("principal").GetDecimal());
         Assert.Equal("supervisor-1", data.GetProperty("disbursedBy").GetString());
