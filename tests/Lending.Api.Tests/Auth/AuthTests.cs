@@ -99,3 +99,20 @@ public class AuthTests(AppFixture app) : ApiTest(app)
         await result.ShouldBeProblem(400, "request.invalid");
     }
 }
+
+/// <summary>The token issuer's switch, tested as the pure function it is.</summary>
+public class DevTokenSwitchTests
+{
+    [Fact]
+    public void With_development_tokens_off_the_issuer_answers_404()
+    {
+        var problem = IssueDevTokenEndpoint.Validate(new IssueDevToken("agent-7", ["collector"]),
+            Microsoft.Extensions.Options.Options.Create(new Setup.LendingOptions()));
+        Assert.Equal(404, problem.Status);
+        Assert.Equal("dev_tokens.disabled", problem.Extensions["code"]);
+    }
+
+    [Fact]
+    public void Development_tokens_are_off_unless_configured() =>
+        Assert.False(new Setup.LendingOptions().Auth.DevTokens);
+}
