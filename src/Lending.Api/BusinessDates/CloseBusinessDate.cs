@@ -1,39 +1,68 @@
+using Lending.Api.Setup;
 using Lending.Domain.CloseOfBusiness;
+using Lending.Domain.Loans;
+using Lending.Domain.Loans.Delinquency;
 using Marten;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Wolverine;
 
 namespace Lending.Api.BusinessDates;
 
-/// <summary>Close one business date of a run. Sent through the durable outbox, so it survives a crash.</summary>
-public sealed record CloseBusinessDate(Guid RunId, DateOnly Date);
+/// <summary>
+/// Close the next batch of loans of one business date of a run, starting after <see cref="After"/> in the
+/// close-of-business index. Sent through the durable outbox, so a crash resumes where the last committed batch ended.
+/// </summary>
+public sealed record CloseBusinessDate(Guid RunId, DateOnly Date, CobCursor? After = null);
 
 public static class CloseBusinessDateHandler
 {
     public static async Task<OutgoingMessages> Handle(CloseBusinessDate message, IDocumentSession session,
-        BusinessCalendarStore calendars, TimeProvider clock, ILogger<CloseBusinessDate> logger, CancellationToken ct)
+        BusinessCalendarStore calendars, BucketPolicy buckets, IOptions<LendingOptions> options, TimeProvider clock,
+        ILogger<CloseBusinessDate> logger, CancellationToken ct)
     {
         var run = await session.LoadAsync<CobRun>(message.RunId, ct);
-        if (run is null)
+        if (run is null || run.NextDate != message.Date || run.Cursor != message.After)
         {
-            logger.LogWarning("Close-of-business run {RunId} not found; message dropped", message.RunId);
+            logger.LogInformation("Close of business {Date} (run {RunId}, after {After}) already done; redelivery ignored",
+                message.Date, message.RunId, message.After);
             return [];
+        }
+
+        var batchSize = options.Value.CloseOfBusiness.BatchSize;
+        var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
+        var loans = await session.LoadManyAsync<Loan>(ct, batch.Select(b => b.LoanId));
+        foreach (var loan in loans)
+        {
+            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets);
+            // Expected version: a payment committed meanwhile makes this batch fail and retry on fresh state.
+            if (events.Count > 0) session.Events.Append(loan.Id, loan.Version + events.Count, [.. events]);
+        }
+
+        if (batch.Count == batchSize)
+        {
+            var next = batch[^1];
+            session.Store(CobDecisions.BatchClosed(run, message.Date, message.After, next, batch.Count)!);
+            return [new CloseBusinessDate(run.Id, message.Date, next)];
         }
 
         var calendar = await calendars.LoadAsync(session, ct);
-        // Per-loan work for the date goes here; the run records how many loans needed it.
-        const long loansProcessed = 0;
-
-        if (CobDecisions.DateClosed(run, calendar, message.Date, loansProcessed, clock.GetUtcNow()) is not var (updated, newCalendar))
-        {
-            logger.LogInformation("Business date {Date} of run {RunId} already closed; redelivery ignored", message.Date, run.Id);
-            return [];
-        }
-
-        session.Store(updated);
+        var (closedRun, newCalendar) = CobDecisions.DateClosed(run, calendar, message.Date, batch.Count, clock.GetUtcNow())!.Value;
+        session.Store(closedRun);
         session.Store(newCalendar);
-        logger.LogInformation("Closed business date {Date} (run {RunId}, {Loans} loans)", message.Date, run.Id, loansProcessed);
+        logger.LogInformation("Closed business date {Date} (run {RunId}, {Loans} loans so far)", message.Date, run.Id, closedRun.LoansProcessed);
 
-        return updated.NextDate is { } next ? [new CloseBusinessDate(run.Id, next)] : [];
+        return closedRun.NextDate is { } nextDate ? [new CloseBusinessDate(run.Id, nextDate)] : [];
+    }
+
+    /// <summary>Loans with contractual arrears before <paramref name="date"/>, in index order, after the cursor.</summary>
+    private static async Task<IReadOnlyList<CobCursor>> LoansNeedingWork(IQuerySession session, DateOnly date, CobCursor? after,
+        int limit, CancellationToken ct)
+    {
+        var column = MartenSetup.CobIndexColumn;
+        var rows = await session.AdvancedSql.QueryAsync<DateOnly, Guid>(
+            $"select {column}, id from {MartenSetup.DocumentSchema}.mt_doc_loan " +
+            $"where {column} < ? and ({column}, id) > (?, ?) order by {column}, id limit ?",
+            ct, date, after?.DueDate ?? DateOnly.MinValue, after?.LoanId ?? Guid.Empty, limit);
+        return rows.Select(r => new CobCursor(r.Item1, r.Item2)).ToList();
     }
 }

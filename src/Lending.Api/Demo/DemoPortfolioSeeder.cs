@@ -68,11 +68,11 @@ public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOp
             var loanId = DemoLoanId(demo.RandomSeed, i);
             var disbursedOn = today.AddDays(-random.Next(0, 120));
 
-            var disbursed = DisbursementDecisions.Decide(
+            var events = DisbursementDecisions.Decide(
                 new DisburseLoan(loanId, product.Code, principal, product.Terms.Currency, disbursedOn, borrower,
                     usd ? "US" : place.Region, usd ? Places[4 + random.Next(2)].Branch : place.Branch),
                 existing: null, product, today, Actor, now);
-            session.Events.StartStream<Loan>(loanId, disbursed);
+            session.Events.StartStream<Loan>(loanId, [.. events]);
         }
 
         await session.SaveChangesAsync(ct);

@@ -70,12 +70,12 @@ public static class DisburseLoanEndpoint
             new Borrower(b.Id!, b.Name!, b.Phone, b.Email, b.NationalId, b.TimeZone!, b.Address),
             request.Region, request.Branch);
 
-        var disbursed = DisbursementDecisions.Decide(command, context.Existing, context.Product, context.BusinessDate,
+        var events = DisbursementDecisions.Decide(command, context.Existing, context.Product, context.BusinessDate,
             user.Id(), clock.GetUtcNow());
 
-        var loan = Loan.Disbursed(disbursed);
-        loan.Version = 1;
-        return (Results.Created($"/loans/{loan.Id}", LoanResponse.From(loan, user)),
-            MartenOps.StartStream<Loan>(loan.Id, disbursed));
+        var loan = events.Aggregate((Loan?)null, (state, e) => Loan.Evolve(state, e))!;
+        loan.Version = events.Count;
+        return (Results.Created($"/loans/{loan.Id}", LoanResponse.From(loan, context.BusinessDate, user)),
+            MartenOps.StartStream<Loan>(loan.Id, [.. events]));
     }
 }

@@ -1,27 +1,26 @@
 using System.Security.Claims;
 using Lending.Api.Auth;
-using Lending.Api.Setup;
-using Lending.Domain.Loans;
+using Lending.Api.BusinessDates;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Lending.Api.Loans;
 
 public static class GetLoanEndpoint
 {
+    /// <param name="asOf">A past business date: the loan as it stood at the end of that date.</param>
     [WolverineGet("/loans/{loanId}", OperationId = "GetLoan")]
     [Authorize(Roles = Roles.Anyone)]
     [Tags("Loans")]
-    public static async Task<IResult> Get(Guid loanId, IQuerySession session, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+    [ProducesResponseType<LoanResponse>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Get(Guid loanId, DateOnly? asOf, IQuerySession session, BusinessCalendarStore calendars,
+        ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
     {
-        if (await session.LoadAsync<Loan>(loanId, ct) is not { } loan) return LoanNotFound(loanId);
-
+        var (loan, date) = await LoanReads.LoadAsync(session, calendars, loanId, asOf, ct);
         // The stream version is the loan's ETag: a client sends it back in If-Match to change the loan safely.
         response.Headers.ETag = $"\"{loan.Version}\"";
-        return Results.Ok(LoanResponse.From(loan, user));
+        return Results.Ok(LoanResponse.From(loan, date, user));
     }
-
-    public static IResult LoanNotFound(Guid loanId) =>
-        Results.Problem(Problems.Create(StatusCodes.Status404NotFound, "loan.not_found", $"There is no loan {loanId}."));
 }

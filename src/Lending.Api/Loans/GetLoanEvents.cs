@@ -17,7 +17,7 @@ public static class GetLoanEventsEndpoint
     public static async Task<IResult> Get(Guid loanId, IQuerySession session, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(loanId, token: ct);
-        if (events.Count == 0) return GetLoanEndpoint.LoanNotFound(loanId);
+        if (events.Count == 0) throw LoanReads.NotFound(loanId);
         return Results.Ok(events.Select(e => new LoanEventResponse(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, e.Data)));
     }
 }

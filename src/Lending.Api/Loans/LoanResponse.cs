@@ -1,6 +1,7 @@
+using System.Security.Claims;
 using Lending.Api.Auth;
 using Lending.Domain.Loans;
-using System.Security.Claims;
+using Lending.Domain.Loans.Delinquency;
 
 namespace Lending.Api.Loans;
 
@@ -14,7 +15,7 @@ public sealed record BorrowerResponse(string Id, string Name, string? Phone, str
             : new(b.Id, b.Name, b.Phone, b.Email, b.NationalId, b.TimeZone, b.Address);
 }
 
-/// <summary>A loan as <c>GET /loans/{id}</c> shows it (API.md "Loans").</summary>
+/// <summary>A loan as <c>GET /loans/{id}</c> shows it (API.md "Loans"), as of a business date.</summary>
 public sealed record LoanResponse(
     Guid LoanId,
     LoanStatus Status,
@@ -22,6 +23,7 @@ public sealed record LoanResponse(
     decimal Principal,
     string Currency,
     DateOnly DisbursedOn,
+    DateOnly AsOf,
     int Dpd,
     DelinquencyBucket Bucket,
     EscalationStage Stage,
@@ -30,7 +32,11 @@ public sealed record LoanResponse(
     decimal PenaltyOutstanding,
     decimal FeesOutstanding,
     decimal TotalOutstanding,
+    decimal Arrears,
     DateOnly? NextDueDate,
+    bool DelinquencyPaused,
+    DateOnly? ClosedOn,
+    decimal Overpaid,
     string? AssignedTo,
     string? Region,
     string? Branch,
@@ -38,8 +44,12 @@ public sealed record LoanResponse(
     Products.ProductTermsResponse Terms,
     long Version)
 {
-    public static LoanResponse From(Loan l, ClaimsPrincipal user) => new(l.Id, l.Status, l.ProductCode, l.Principal,
-        l.Currency, l.DisbursedOn, l.Dpd, l.Bucket, l.Stage, l.PrincipalOutstanding, l.InterestOutstanding,
-        l.PenaltyOutstanding, l.FeesOutstanding, l.TotalOutstanding, l.NextDueDate, l.AssignedTo, l.Region, l.Branch,
-        BorrowerResponse.For(l.Borrower, user), Products.ProductTermsResponse.From(l.Terms), l.Version);
+    public static LoanResponse From(Loan l, DateOnly date, ClaimsPrincipal user)
+    {
+        var p = LoanPosition.Of(l, date);
+        return new(l.Id, l.Status, l.ProductCode, l.Principal, l.Currency, l.DisbursedOn, date, p.Dpd, l.Bucket, l.Stage,
+            p.PrincipalOutstanding, p.InterestOutstanding, p.PenaltyOutstanding, p.FeesOutstanding, p.TotalOutstanding,
+            p.Arrears, p.NextDueDate, l.IsPaused, l.ClosedOn, l.Overpaid, l.AssignedTo, l.Region, l.Branch,
+            BorrowerResponse.For(l.Borrower, user), Products.ProductTermsResponse.From(l.Terms), l.Version);
+    }
 }

@@ -23,7 +23,9 @@ public sealed record ProductRequest(
     decimal? LateFee,
     decimal? RateCap,
     ConductProfile? ConductProfile,
-    string? Currency);
+    string? Currency,
+    IReadOnlyList<Component>? AllocationOrder,
+    decimal? ArrearsTolerance);
 
 public static class DefineProductEndpoint
 {
@@ -47,7 +49,7 @@ public static class DefineProductEndpoint
         var product = ProductDecisions.Define(new DefineProduct(code, request.Name!.Trim(), request.Amortization!.Value,
             request.Installments, request.Frequency, request.TermDays, request.AnnualRate!.Value, request.DayCount,
             request.GraceDays, request.PenaltyMultiplier, request.LateFee, request.RateCap, request.ConductProfile,
-            request.Currency!), clock.GetUtcNow(), user.Id());
+            request.Currency!, request.AllocationOrder, request.ArrearsTolerance), clock.GetUtcNow(), user.Id());
         session.Store(product);
         return ProductResponse.From(product);
     }

@@ -17,13 +17,16 @@ public sealed record ProductResponse(
     decimal RateCap,
     ConductProfile ConductProfile,
     string Currency,
+    IReadOnlyList<Component> AllocationOrder,
+    decimal ArrearsTolerance,
+    decimal PenaltyRate,
     DateTimeOffset UpdatedAt,
     string UpdatedBy)
 {
     public static ProductResponse From(Product p) => new(p.Code, p.Name, p.Terms.Amortization, p.Terms.Installments,
         p.Terms.Frequency, p.Terms.TermDays, p.Terms.AnnualRate, p.Terms.DayCount, p.Terms.GraceDays,
         p.Terms.PenaltyMultiplier, p.Terms.LateFee, p.Terms.RateCap, p.Terms.ConductProfile, p.Terms.Currency,
-        p.UpdatedAt, p.UpdatedBy);
+        p.Terms.AllocationOrder, p.Terms.ArrearsTolerance, p.Terms.PenaltyRate, p.UpdatedAt, p.UpdatedBy);
 }
 
 /// <summary>The contract terms a loan snapshotted at disbursement.</summary>
@@ -38,8 +41,12 @@ public sealed record ProductTermsResponse(
     decimal PenaltyMultiplier,
     decimal LateFee,
     decimal RateCap,
-    ConductProfile ConductProfile)
+    decimal PenaltyRate,
+    ConductProfile ConductProfile,
+    IReadOnlyList<Component> AllocationOrder,
+    decimal ArrearsTolerance)
 {
     public static ProductTermsResponse From(ProductTerms t) => new(t.Amortization, t.Installments, t.Frequency,
-        t.TermDays, t.AnnualRate, t.DayCount, t.GraceDays, t.PenaltyMultiplier, t.LateFee, t.RateCap, t.ConductProfile);
+        t.TermDays, t.AnnualRate, t.DayCount, t.GraceDays, t.PenaltyMultiplier, t.LateFee, t.RateCap, t.PenaltyRate,
+        t.ConductProfile, t.AllocationOrder, t.ArrearsTolerance);
 }

@@ -1,3 +1,5 @@
+using Lending.Domain.Loans.Delinquency;
+
 namespace Lending.Api.Setup;
 
 /// <summary>The <c>Lending</c> configuration section.</summary>
@@ -8,6 +10,22 @@ public sealed class LendingOptions
     public AuthOptions Auth { get; set; } = new();
     public BusinessDateOptions BusinessDate { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
+    public DelinquencyOptions Delinquency { get; set; } = new();
+    public CloseOfBusinessOptions CloseOfBusiness { get; set; } = new();
+
+    public sealed class DelinquencyOptions
+    {
+        /// <summary>Lowest DPD of each bucket; DOMAIN.md's ranges when empty.</summary>
+        public List<BucketRange> Buckets { get; set; } = [];
+
+        public BucketPolicy ToPolicy() => Buckets.Count == 0 ? BucketPolicy.Default : new BucketPolicy(Buckets);
+    }
+
+    public sealed class CloseOfBusinessOptions
+    {
+        /// <summary>Loans closed in one transaction (one message) of a close-of-business run.</summary>
+        public int BatchSize { get; set; } = 200;
+    }
 
     public sealed class AuthOptions
     {
@@ -42,6 +60,7 @@ public static class LendingOptionsSetup
         services.Configure<LendingOptions>(configuration.GetSection(LendingOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BusinessDates.BusinessCalendarStore>();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy());
         return services;
     }
 }

@@ -18,6 +18,7 @@ public static class MartenSetup
     public const string DocumentSchema = "lending";
     public const string EventSchema = "lending_events";
     public const string MessageSchema = "lending_messages";
+    public const string CobIndexColumn = "oldest_unpaid_due_date";
 
     public static IServiceCollection AddLendingMarten(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
@@ -62,6 +63,14 @@ public static class MartenSetup
         // Two advance requests racing must not both start a run: the second save fails on the version check.
         opts.Schema.For<BusinessCalendar>().Identity(c => c.Id).UseOptimisticConcurrency(true);
         opts.Schema.For<CobRun>().UseOptimisticConcurrency(true);
-        opts.Schema.For<Loan>().Index(l => l.ProductCode);
+        opts.Schema.For<Loan>()
+            .Index(l => l.ProductCode)
+            // The close-of-business index: loans in arrears are found (and paged) by (oldest unpaid due date, id),
+            // so a day's cost follows the loans that need work, not the size of the book.
+            .Duplicate(l => l.OldestUnpaidDueDate, configure: idx =>
+            {
+                idx.Columns = [CobIndexColumn, "id"];
+                idx.Predicate = $"{CobIndexColumn} is not null";
+            });
     }
 }

@@ -7,6 +7,9 @@ public enum CobRunStatus { Running, Completed, Failed }
 /// in order. Progress is kept per date so a run interrupted by a crash resumes where it stopped and never
 /// closes a date twice.
 /// </summary>
+/// <summary>Where a run stands within a date: the last loan closed, by the close-of-business index order.</summary>
+public sealed record CobCursor(DateOnly DueDate, Guid LoanId);
+
 public sealed record CobRun(
     Guid Id,
     DateOnly FromDate,
@@ -18,7 +21,8 @@ public sealed record CobRun(
     string RequestedBy,
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error)
+    string? Error,
+    CobCursor? Cursor = null)
 {
     /// <summary>The date this run closes next, or null once it is finished.</summary>
     public DateOnly? NextDate => Status != CobRunStatus.Running ? null
@@ -52,6 +56,14 @@ public static class CobDecisions
     }
 
     /// <summary>
+    /// Records a batch of loans closed for <paramref name="date"/>. Null when the batch is not the one the run expects
+    /// next (a redelivered message), so the caller does nothing a second time.
+    /// </summary>
+    public static CobRun? BatchClosed(CobRun run, DateOnly date, CobCursor? expectedCursor, CobCursor next, int loans) =>
+        run.NextDate != date || run.Cursor != expectedCursor ? null
+            : run with { Cursor = next, LoansProcessed = run.LoansProcessed + loans };
+
+    /// <summary>
     /// Records that <paramref name="date"/> was closed. Returns null when that date was already closed by this run
     /// (a redelivered message), so the caller does nothing a second time.
     /// </summary>
@@ -66,6 +78,7 @@ public static class CobDecisions
             LastClosedDate = date,
             DaysClosed = run.DaysClosed + 1,
             LoansProcessed = run.LoansProcessed + loansProcessed,
+            Cursor = null,
             Status = finished ? CobRunStatus.Completed : CobRunStatus.Running,
             FinishedAt = finished ? now : null,
         };

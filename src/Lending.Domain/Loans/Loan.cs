@@ -1,10 +1,17 @@
+using Lending.Domain.Loans.Ledger;
 using Lending.Domain.Products;
 
 namespace Lending.Domain.Loans;
 
+/// <summary>Days on which the delinquency clock stood still: from <see cref="From"/> through <see cref="Until"/>.</summary>
+public sealed record PauseInterval(DateOnly From, DateOnly? Until)
+{
+    public bool Covers(DateOnly day) => day >= From && (Until is null || day <= Until);
+}
+
 /// <summary>
 /// A loan as its events make it. Built only by <see cref="Evolve"/>; the same function serves the write model
-/// (decisions) and the inline read model, so the two can never disagree.
+/// (decisions), the inline read model and time travel (<see cref="AsOf"/>), so they can never disagree.
 /// </summary>
 public sealed record Loan(
     Guid Id,
@@ -17,30 +24,95 @@ public sealed record Loan(
     DateOnly DisbursedOn,
     string? Region,
     string? Branch,
-    decimal PrincipalOutstanding,
-    decimal InterestOutstanding,
-    decimal PenaltyOutstanding,
-    decimal FeesOutstanding,
-    int Dpd,
+    IReadOnlyList<Installment> Installments,
     DelinquencyBucket Bucket,
     EscalationStage Stage,
-    DateOnly? NextDueDate,
-    string? AssignedTo)
+    string? AssignedTo,
+    DateOnly? PenaltyAccruedThrough,
+    IReadOnlyList<PauseInterval> Pauses,
+    IReadOnlyDictionary<string, PaymentReceived> Payments,
+    decimal Overpaid,
+    DateOnly? ClosedOn,
+    DateOnly LastBusinessDate)
 {
     /// <summary>Stream version this state was built from; set by the event store.</summary>
     public long Version { get; set; }
 
-    public decimal TotalOutstanding => PrincipalOutstanding + InterestOutstanding + PenaltyOutstanding + FeesOutstanding;
+    public bool IsClosed => Status is LoanStatus.PaidOff or LoanStatus.Settled or LoanStatus.WrittenOff;
+
+    public bool IsPaused => Pauses.Count > 0 && Pauses[^1].Until is null;
+
+    /// <summary>
+    /// Due date of the oldest instalment with contractual principal or interest unpaid; null once nothing is owed.
+    /// Stored with the document and indexed: close of business visits only loans where this is before the date.
+    /// </summary>
+    public DateOnly? OldestUnpaidDueDate => IsClosed ? null
+        : Installments.Where(i => i.ContractualDue > 0m).Select(i => (DateOnly?)i.DueDate).Min();
+
+    public decimal PrincipalOutstanding => Installments.Sum(i => i.PrincipalDue);
 
     public static Loan Disbursed(LoanDisbursed e) => new(
         e.LoanId, LoanStatus.Active, e.ProductCode, e.Terms, e.Borrower, e.Principal, e.Currency, e.DisbursedOn,
-        e.Region, e.Branch,
-        PrincipalOutstanding: e.Principal, InterestOutstanding: 0m, PenaltyOutstanding: 0m, FeesOutstanding: 0m,
-        Dpd: 0, Bucket: DelinquencyBucket.Current, Stage: EscalationStage.None, NextDueDate: null, AssignedTo: null);
+        e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, AssignedTo: null,
+        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), Overpaid: 0m,
+        ClosedOn: null, LastBusinessDate: e.BusinessDate);
 
-    public static Loan Evolve(Loan? state, object @event) => (state, @event) switch
+    public static Loan Evolve(Loan? state, object @event)
     {
-        (null, LoanDisbursed e) => Disbursed(e),
-        _ => state!,
-    };
+        if (state is null) return @event is LoanDisbursed d ? Disbursed(d) : throw new InvalidOperationException(
+            $"A loan stream must start with {nameof(LoanDisbursed)}, not {@event.GetType().Name}.");
+
+        var loan = @event is ILoanEvent le && le.BusinessDate > state.LastBusinessDate
+            ? state with { LastBusinessDate = le.BusinessDate } : state;
+
+        return @event switch
+        {
+            RepaymentScheduleSet s => loan with
+            {
+                Installments = s.Installments.Select(i => new Installment(i.Number, i.DueDate, i.Principal, i.Interest)).ToArray(),
+            },
+            PaymentReceived p => loan with
+            {
+                Installments = loan.Installments.Select(i => p.Lines.FirstOrDefault(l => l.Installment == i.Number) is { } l
+                    ? i with
+                    {
+                        PenaltyPaid = i.PenaltyPaid + l.Penalty,
+                        FeesPaid = i.FeesPaid + l.Fees,
+                        InterestPaid = i.InterestPaid + l.Interest,
+                        PrincipalPaid = i.PrincipalPaid + l.Principal,
+                        InterestWaived = i.InterestWaived + l.InterestWaived,
+                    }
+                    : i).ToArray(),
+                Payments = new Dictionary<string, PaymentReceived>(loan.Payments) { [p.Reference] = p },
+                Overpaid = loan.Overpaid + p.Overpayment,
+            },
+            PenaltyAccrued a => loan with
+            {
+                Installments = loan.Installments.Select(i => a.Lines.FirstOrDefault(l => l.Installment == i.Number) is { } l
+                    ? i with { Penalty = i.Penalty + l.Amount } : i).ToArray(),
+                PenaltyAccruedThrough = a.BusinessDate,
+            },
+            LateFeeCharged f => loan with
+            {
+                Installments = loan.Installments.Select(i => i.Number == f.Installment
+                    ? i with { Fees = i.Fees + f.Amount, LateFeeCharged = true } : i).ToArray(),
+            },
+            DelinquencyBucketChanged b => loan with
+            {
+                Bucket = b.To,
+                Status = loan.Status is LoanStatus.Active or LoanStatus.Overdue
+                    ? (b.To == DelinquencyBucket.Current ? LoanStatus.Active : LoanStatus.Overdue)
+                    : loan.Status,
+            },
+            DelinquencyPaused p => loan with { Pauses = [.. loan.Pauses, new PauseInterval(p.BusinessDate.AddDays(1), null)] },
+            DelinquencyResumed r => loan with { Pauses = [.. loan.Pauses.SkipLast(1), loan.Pauses[^1] with { Until = r.BusinessDate }] },
+            LoanPaidOff o => loan with { Status = LoanStatus.PaidOff, ClosedOn = o.PaidOffOn, Bucket = DelinquencyBucket.Current },
+            _ => loan,
+        };
+    }
+
+    /// <summary>The loan as the service knew it at the end of <paramref name="businessDate"/>.</summary>
+    public static Loan? AsOf(IEnumerable<object> events, DateOnly businessDate) =>
+        events.TakeWhile(e => e is ILoanEvent le && le.BusinessDate <= businessDate)
+            .Aggregate((Loan?)null, Evolve);
 }

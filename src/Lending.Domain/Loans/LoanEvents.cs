@@ -1,6 +1,17 @@
+using Lending.Domain.Loans.Schedules;
 using Lending.Domain.Products;
 
 namespace Lending.Domain.Loans;
+
+/// <summary>
+/// Every event of a loan's stream names the business date it was booked on: <c>GET /loans/{id}?asOf=</c> folds the
+/// events booked up to that date, which is what the service knew at the end of it.
+/// </summary>
+public interface ILoanEvent
+{
+    Guid LoanId { get; }
+    DateOnly BusinessDate { get; }
+}
 
 /// <summary>
 /// Starts a loan's stream. Carries a snapshot of the product terms: the contract is what was agreed on
@@ -17,4 +28,73 @@ public sealed record LoanDisbursed(
     string? Region,
     string? Branch,
     string DisbursedBy,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>The repayment schedule in force from <see cref="BusinessDate"/>: at disbursement, or after a restructure.</summary>
+public sealed record RepaymentScheduleSet(
+    Guid LoanId,
+    IReadOnlyList<ScheduledInstallment> Installments,
+    string Reason,
+    DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>What one payment settled on one instalment; a fully prepaid future instalment's interest is waived.</summary>
+public sealed record AllocationLine(int Installment, decimal Penalty, decimal Fees, decimal Interest, decimal Principal, decimal InterestWaived)
+{
+    public decimal Total => Penalty + Fees + Interest + Principal;
+}
+
+/// <summary>
+/// A payment and how the waterfall allocated it. The allocation is decided once and recorded, so replaying the
+/// stream never re-runs (and never changes) the arithmetic.
+/// </summary>
+public sealed record PaymentReceived(
+    Guid LoanId,
+    string Reference,
+    decimal Amount,
+    DateOnly PaidOn,
+    IReadOnlyList<AllocationLine> Lines,
+    decimal Overpayment,
+    string RecordedBy,
+    DateTimeOffset RecordedAt,
+    DateOnly BusinessDate) : ILoanEvent
+{
+    public decimal Penalty => Lines.Sum(l => l.Penalty);
+    public decimal Fees => Lines.Sum(l => l.Fees);
+    public decimal Interest => Lines.Sum(l => l.Interest);
+    public decimal Principal => Lines.Sum(l => l.Principal);
+}
+
+public sealed record PenaltyLine(int Installment, decimal OverduePrincipal, decimal Amount);
+
+/// <summary>Penalty interest (罚息) for one day past grace, on each instalment's overdue principal.</summary>
+public sealed record PenaltyAccrued(
+    Guid LoanId,
+    decimal AnnualPenaltyRate,
+    int YearBasis,
+    IReadOnlyList<PenaltyLine> Lines,
+    DateOnly BusinessDate) : ILoanEvent
+{
+    public decimal Amount => Lines.Sum(l => l.Amount);
+}
+
+/// <summary>The flat late fee (滞纳金), charged once when an instalment passes grace unpaid.</summary>
+public sealed record LateFeeCharged(Guid LoanId, int Installment, decimal Amount, DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>The loan moved to another delinquency bucket, at close of business or on a payment.</summary>
+public sealed record DelinquencyBucketChanged(
+    Guid LoanId,
+    DelinquencyBucket From,
+    DelinquencyBucket To,
+    int Dpd,
+    string Reason,
+    DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>A supervisor paused the delinquency clock from the next day (a dispute, a disaster).</summary>
+public sealed record DelinquencyPaused(Guid LoanId, string Reason, string PausedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>The delinquency clock runs again from the day after <see cref="BusinessDate"/>.</summary>
+public sealed record DelinquencyResumed(Guid LoanId, string ResumedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>Everything owed was paid: principal, interest, penalty and fees are all zero.</summary>
+public sealed record LoanPaidOff(Guid LoanId, DateOnly PaidOffOn, decimal TotalPaid, DateOnly BusinessDate) : ILoanEvent;

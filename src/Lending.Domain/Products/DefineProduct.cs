@@ -9,6 +9,8 @@ public static class ProductDefaults
     public const decimal LateFee = 0m;
     public const decimal RateCap = 0.24m;
     public const ConductProfile Conduct = ConductProfile.CnNifa;
+    public const decimal ArrearsTolerance = 0m;
+    public const int MaxInstallments = 360;
 }
 
 public sealed record DefineProduct(
@@ -25,7 +27,9 @@ public sealed record DefineProduct(
     decimal? LateFee,
     decimal? RateCap,
     ConductProfile? ConductProfile,
-    string Currency);
+    string Currency,
+    IReadOnlyList<Component>? AllocationOrder = null,
+    decimal? ArrearsTolerance = null);
 
 public static class ProductDecisions
 {
@@ -44,7 +48,9 @@ public static class ProductDecisions
             cmd.LateFee ?? ProductDefaults.LateFee,
             cmd.RateCap ?? ProductDefaults.RateCap,
             cmd.ConductProfile ?? ProductDefaults.Conduct,
-            cmd.Currency.ToUpperInvariant());
+            cmd.Currency.ToUpperInvariant(),
+            cmd.AllocationOrder ?? ProductTerms.DefaultAllocationOrder,
+            cmd.ArrearsTolerance ?? ProductDefaults.ArrearsTolerance);
 
         Require(terms.Amortization == Amortization.Bullet || terms.Installments is > 0,
             "product.installments_required", "Instalment products need a positive number of instalments.");
@@ -57,6 +63,11 @@ public static class ProductDecisions
             $"The annual rate {terms.AnnualRate} exceeds the product's rate cap {terms.RateCap}.");
         Require(terms.GraceDays >= 0, "product.grace_negative", "Grace days cannot be negative.");
         Require(terms.PenaltyMultiplier >= 0, "product.penalty_multiplier_negative", "The penalty multiplier cannot be negative.");
+        Require(terms.Installments is null or <= ProductDefaults.MaxInstallments, "product.too_many_installments",
+            $"At most {ProductDefaults.MaxInstallments} instalments.");
+        Require(terms.ArrearsTolerance >= 0, "product.arrears_tolerance_negative", "The arrears tolerance cannot be negative.");
+        Require(terms.AllocationOrder.Count == 4 && terms.AllocationOrder.Distinct().Count() == 4, "product.allocation_order_invalid",
+            "The allocation order names each of penalty, fees, interest and principal exactly once.");
         Require(terms.LateFee >= 0, "product.late_fee_negative", "The late fee cannot be negative.");
 
         return new Product(cmd.Code, cmd.Name, terms, now, actor);

@@ -20,6 +20,9 @@ public enum DayCount
     [JsonStringEnumMemberName("ACT/360")] Act360,
 }
 
+/// <summary>The parts of an instalment a payment can settle, in the order a waterfall visits them.</summary>
+public enum Component { Penalty, Fees, Interest, Principal }
+
 public enum ConductProfile
 {
     [JsonStringEnumMemberName("US-RegF")] UsRegF,
@@ -42,7 +45,23 @@ public sealed record ProductTerms(
     decimal LateFee,
     decimal RateCap,
     ConductProfile ConductProfile,
-    string Currency);
+    string Currency,
+    IReadOnlyList<Component> AllocationOrder,
+    decimal ArrearsTolerance)
+{
+    /// <summary>DOMAIN.md's default waterfall within an instalment.</summary>
+    public static readonly IReadOnlyList<Component> DefaultAllocationOrder =
+        [Component.Penalty, Component.Fees, Component.Interest, Component.Principal];
+
+    /// <summary>Days in the year for this contract's day count.</summary>
+    public int YearBasis => DayCount == DayCount.Act360 ? 360 : 365;
+
+    /// <summary>
+    /// Annual penalty rate: contract rate × multiplier, clipped so that contract rate + penalty rate never
+    /// exceeds the rate cap (contract 18%, cap 24% → 6%, not 27%).
+    /// </summary>
+    public decimal PenaltyRate => Math.Max(0m, Math.Min(AnnualRate * PenaltyMultiplier, RateCap - AnnualRate));
+}
 
 /// <summary>A lending product as configured by an administrator.</summary>
 public sealed record Product(string Code, string Name, ProductTerms Terms, DateTimeOffset UpdatedAt, string UpdatedBy)

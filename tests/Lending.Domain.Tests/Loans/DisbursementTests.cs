@@ -1,4 +1,5 @@
 using Lending.Domain.Loans;
+using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Disbursement;
 using Lending.Domain.Products;
 using static Lending.Domain.Tests.TestData;
@@ -9,7 +10,7 @@ public class DisbursementTests
 {
     private readonly Specification<Loan> _loan = new(Loan.Evolve);
 
-    private static object Decide(DisburseLoan cmd, Loan? existing, Product? product) =>
+    private static IEnumerable<object> Decide(DisburseLoan cmd, Loan? existing, Product? product) =>
         DisbursementDecisions.Decide(cmd, existing, product, Today, "supervisor-1", Now);
 
     [Fact]
@@ -28,10 +29,20 @@ public class DisbursementTests
     }
 
     [Fact]
+    public void The_schedule_is_set_with_the_disbursement()
+    {
+        var schedule = _loan.When(s => Decide(Disburse(), s, CashLoan())).Then<RepaymentScheduleSet>();
+
+        Assert.Equal(12, schedule.Installments.Count);
+        Assert.Equal(new DateOnly(2026, 2, 28), schedule.Installments[0].DueDate);
+        Assert.Equal(1_066.19m, schedule.Installments[0].Total);
+        Assert.Equal("disbursement", schedule.Reason);
+    }
+
+    [Fact]
     public void Editing_the_product_later_does_not_change_the_contract()
     {
-        var disbursed = (LoanDisbursed)Decide(Disburse(), null, CashLoan(rate: 0.12m));
-        var loan = Loan.Evolve(null, disbursed);
+        var loan = Decide(Disburse(), null, CashLoan(rate: 0.12m)).Aggregate((Loan?)null, Loan.Evolve)!;
 
         var repriced = CashLoan(rate: 0.2m);
 
@@ -42,12 +53,15 @@ public class DisbursementTests
     [Fact]
     public void The_disbursed_loan_owes_its_principal_and_is_current()
     {
-        var loan = Loan.Evolve(null, Decide(Disburse(principal: 5_000m), null, CashLoan()));
+        var loan = Decide(Disburse(principal: 5_000m), null, CashLoan()).Aggregate((Loan?)null, Loan.Evolve)!;
+        var position = LoanPosition.Of(loan, Today);
 
         Assert.Equal(LoanStatus.Active, loan.Status);
-        Assert.Equal(5_000m, loan.PrincipalOutstanding);
-        Assert.Equal(5_000m, loan.TotalOutstanding);
-        Assert.Equal(0, loan.Dpd);
+        Assert.Equal(5_000m, position.PrincipalOutstanding);
+        Assert.Equal(5_000m, position.TotalOutstanding);
+        Assert.Equal(0, position.Dpd);
+        Assert.Equal(12, loan.Installments.Count);
+        Assert.Equal(5_000m, loan.Installments.Sum(i => i.Principal));
         Assert.Equal(DelinquencyBucket.Current, loan.Bucket);
         Assert.Equal(EscalationStage.None, loan.Stage);
     }

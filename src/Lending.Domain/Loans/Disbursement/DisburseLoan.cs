@@ -1,3 +1,4 @@
+using Lending.Domain.Loans.Schedules;
 using Lending.Domain.Products;
 
 namespace Lending.Domain.Loans.Disbursement;
@@ -21,7 +22,8 @@ public static class DisbursementDecisions
     /// <param name="existing">The loan already under this id, if any.</param>
     /// <param name="product">The product named by the command, if it exists.</param>
     /// <param name="businessDate">Today's business date: a loan cannot be disbursed in the future.</param>
-    public static LoanDisbursed Decide(
+    /// <returns>The disbursement and the repayment schedule it starts with.</returns>
+    public static IReadOnlyList<ILoanEvent> Decide(
         DisburseLoan cmd, Loan? existing, Product? product, DateOnly businessDate, string actor, DateTimeOffset now)
     {
         if (existing is not null)
@@ -44,8 +46,11 @@ public static class DisbursementDecisions
         if (!TimeZoneExists(cmd.Borrower.TimeZone))
             throw new LendingRuleViolated("loan.unknown_time_zone", $"'{cmd.Borrower.TimeZone}' is not a known time zone.");
 
-        return new LoanDisbursed(cmd.LoanId, product.Code, product.Terms, cmd.Borrower, cmd.Principal,
-            product.Terms.Currency, cmd.DisbursedOn, cmd.Region, cmd.Branch, actor, now);
+        var disbursed = new LoanDisbursed(cmd.LoanId, product.Code, product.Terms, cmd.Borrower, cmd.Principal,
+            product.Terms.Currency, cmd.DisbursedOn, cmd.Region, cmd.Branch, actor, now, businessDate);
+        var schedule = new RepaymentScheduleSet(cmd.LoanId,
+            RepaymentSchedule.Generate(product.Terms, cmd.Principal, cmd.DisbursedOn), "disbursement", businessDate);
+        return [disbursed, schedule];
     }
 
     private static bool TimeZoneExists(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);

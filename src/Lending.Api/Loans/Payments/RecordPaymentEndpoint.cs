@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Lending.Api.Auth;
+using Lending.Api.BusinessDates;
+using Lending.Api.Setup;
+using Lending.Domain.Loans;
+using Lending.Domain.Loans.Delinquency;
+using Lending.Domain.Loans.Payments;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+using Wolverine.Persistence;
+
+namespace Lending.Api.Loans.Payments;
+
+/// <summary>The body of <c>POST /loans/{id}/payments</c>.</summary>
+public sealed record RecordPaymentRequest(decimal? Amount, DateOnly? PaidOn, string? Reference);
+
+/// <summary>How a payment was allocated (API.md), with the loan's position after it.</summary>
+public sealed record PaymentResponse(
+    string Reference, decimal Amount, DateOnly PaidOn, decimal Penalty, decimal Fees, decimal Interest, decimal Principal,
+    decimal Overpayment, IReadOnlyList<AllocationLine> Lines)
+{
+    public static PaymentResponse From(PaymentReceived p) =>
+        new(p.Reference, p.Amount, p.PaidOn, p.Penalty, p.Fees, p.Interest, p.Principal, p.Overpayment, p.Lines);
+}
+
+public static class RecordPaymentEndpoint
+{
+    public const int MaxReferenceLength = 100;
+
+    public static ProblemDetails Validate(RecordPaymentRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Amount is null) errors["amount"] = ["The amount is required."];
+        if (string.IsNullOrWhiteSpace(request.Reference)) errors["reference"] = ["The payer's reference is required: it makes retries safe."];
+        else if (request.Reference.Length > MaxReferenceLength) errors["reference"] = [$"At most {MaxReferenceLength} characters."];
+        return errors.Count > 0 ? Problems.Invalid(errors) : WolverineContinue.NoProblems;
+    }
+
+    public static ProblemDetails Before([FromHeader(Name = "If-Match")] string? ifMatch, Loan loan) => IfMatch.Check(ifMatch, loan);
+
+    [WolverinePost("/loans/{loanId}/payments", OperationId = "RecordPayment")]
+    [Authorize(Roles = Roles.Collector + "," + Roles.Supervisor + "," + Roles.Admin)]
+    [Tags("Payments")]
+    [ProducesResponseType<PaymentResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<PaymentResponse>(StatusCodes.Status200OK)]
+    public static (IResult, Events) Post(RecordPaymentRequest request,
+        [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
+        BusinessDay today, BucketPolicy buckets, ClaimsPrincipal user, TimeProvider clock)
+    {
+        var command = new RecordPayment(request.Reference!.Trim(), request.Amount!.Value, request.PaidOn ?? today.Date);
+
+        // The same reference again is the same payment: answer with the original allocation and credit nothing.
+        if (PaymentDecisions.Duplicate(command, loan) is { } earlier)
+            return (Results.Ok(PaymentResponse.From(earlier)), []);
+
+        var events = PaymentDecisions.Decide(command, loan, today.Date, buckets, user.Id(), clock.GetUtcNow());
+        var payment = events.OfType<PaymentReceived>().Single();
+        return (Results.Created($"/loans/{loan.Id}/payments/{Uri.EscapeDataString(payment.Reference)}", PaymentResponse.From(payment)),
+            [.. events]);
+    }
+}

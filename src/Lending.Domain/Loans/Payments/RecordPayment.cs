@@ -1,0 +1,61 @@
+using Lending.Domain.Loans.Delinquency;
+
+namespace Lending.Domain.Loans.Payments;
+
+/// <summary>Record a repayment received from the borrower, identified by the payer's external reference.</summary>
+public sealed record RecordPayment(string Reference, decimal Amount, DateOnly PaidOn);
+
+public static class PaymentDecisions
+{
+    /// <summary>
+    /// The payment with its allocation, the immediate reclassification it causes, and the pay-off when nothing is
+    /// left. A reference already recorded is the same payment: see <see cref="Duplicate"/>.
+    /// </summary>
+    public static IReadOnlyList<ILoanEvent> Decide(RecordPayment cmd, Loan loan, DateOnly businessDate, BucketPolicy buckets,
+        string actor, DateTimeOffset now)
+    {
+        if (Duplicate(cmd, loan) is not null) return [];
+        if (loan.IsClosed)
+            throw new LendingRuleViolated("payment.loan_closed", $"The loan is {loan.Status}; it takes no more payments.", RefusalKind.Conflict);
+        if (cmd.Amount <= 0m)
+            throw new LendingRuleViolated("payment.amount_not_positive", "The amount must be greater than zero.");
+        if (!Money.HasAtMostTwoDecimals(cmd.Amount))
+            throw new LendingRuleViolated("payment.amount_precision", "The amount has at most 2 decimals.");
+        if (cmd.PaidOn > businessDate)
+            throw new LendingRuleViolated("payment.paid_in_future",
+                $"The payment date {cmd.PaidOn:yyyy-MM-dd} is after the business date {businessDate:yyyy-MM-dd}.");
+        if (cmd.PaidOn < loan.DisbursedOn)
+            throw new LendingRuleViolated("payment.before_disbursement", "A payment cannot precede the disbursement.");
+
+        var allocation = Waterfall.Allocate(loan, cmd.Amount, cmd.PaidOn);
+        var payment = new PaymentReceived(loan.Id, cmd.Reference, cmd.Amount, cmd.PaidOn, allocation.Lines,
+            allocation.Overpayment, actor, now, businessDate);
+        var events = new List<ILoanEvent> { payment };
+
+        var after = Loan.Evolve(loan, payment);
+        if (after.Installments.All(i => i.IsSettled))
+        {
+            if (after.Bucket != DelinquencyBucket.Current)
+                events.Add(new DelinquencyBucketChanged(loan.Id, after.Bucket, DelinquencyBucket.Current, 0, "payment", businessDate));
+            events.Add(new LoanPaidOff(loan.Id, cmd.PaidOn, after.Installments.Sum(i => i.TotalPaid), businessDate));
+            return events;
+        }
+
+        // Immediate reclassification: the payment moves DPD and bucket now, not at the next close of business.
+        var dpd = LoanPosition.DpdOf(after, businessDate);
+        var bucket = buckets.For(dpd);
+        if (bucket != after.Bucket)
+            events.Add(new DelinquencyBucketChanged(loan.Id, after.Bucket, bucket, dpd, "payment", businessDate));
+        return events;
+    }
+
+    /// <summary>The payment already recorded under this reference, if any; a different amount under it is refused.</summary>
+    public static PaymentReceived? Duplicate(RecordPayment cmd, Loan loan)
+    {
+        if (!loan.Payments.TryGetValue(cmd.Reference, out var earlier)) return null;
+        if (earlier.Amount != cmd.Amount)
+            throw new LendingRuleViolated("payment.reference_conflict",
+                $"Reference '{cmd.Reference}' was already used for a payment of {earlier.Amount}.", RefusalKind.Conflict);
+        return earlier;
+    }
+}

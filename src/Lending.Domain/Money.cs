@@ -1,0 +1,9 @@
+namespace Lending.Domain;
+
+public static class Money
+{
+    /// <summary>To the cent, half away from zero: the one rounding rule of DOMAIN.md.</summary>
+    public static decimal Round(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
+
+    public static bool HasAtMostTwoDecimals(decimal amount) => Round(amount) == amount;
+}
