@@ -28,7 +28,30 @@ public static class CloseBusinessDateHandler
             return [];
         }
 
-        var batchSize = options.Value.CloseOfBusiness.BatchSize;
+        try
+        {
+            return await CloseBatch(message, run, session, calendars, buckets, options.Value.CloseOfBusiness.BatchSize, clock, logger, ct);
+        }
+        catch (Exception e) when (!IsTransient(e))
+        {
+            // A defect, not a passing conflict: stop the run visibly (and free the calendar) rather than retry forever.
+            logger.LogError(e, "Close of business {Date} (run {RunId}) failed", message.Date, run.Id);
+            session.EjectAllPendingChanges();
+            var (failed, calendar) = CobDecisions.Failed(run, await calendars.LoadAsync(session, ct),
+                $"{message.Date:yyyy-MM-dd}: {e.GetType().Name}: {e.Message}", clock.GetUtcNow());
+            session.Store(failed);
+            session.Store(calendar);
+            return [];
+        }
+    }
+
+    /// <summary>Conflicts with a concurrent payment and lost connections are retried by Wolverine's policy.</summary>
+    private static bool IsTransient(Exception e) =>
+        e is JasperFx.ConcurrencyException or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
+
+    private static async Task<OutgoingMessages> CloseBatch(CloseBusinessDate message, CobRun run, IDocumentSession session,
+        BusinessCalendarStore calendars, BucketPolicy buckets, int batchSize, TimeProvider clock, ILogger logger, CancellationToken ct)
+    {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
         var loans = await session.LoadManyAsync<Loan>(ct, batch.Select(b => b.LoanId));
         foreach (var loan in loans)
@@ -59,10 +82,9 @@ public static class CloseBusinessDateHandler
         int limit, CancellationToken ct)
     {
         var column = MartenSetup.CobIndexColumn;
-        var rows = await session.AdvancedSql.QueryAsync<DateOnly, Guid>(
-            $"select {column}, id from {MartenSetup.DocumentSchema}.mt_doc_loan " +
+        return await session.AdvancedSql.QueryAsync<CobCursor>(
+            $"select jsonb_build_object('dueDate', {column}, 'loanId', id) from {MartenSetup.DocumentSchema}.mt_doc_loan " +
             $"where {column} < ? and ({column}, id) > (?, ?) order by {column}, id limit ?",
             ct, date, after?.DueDate ?? DateOnly.MinValue, after?.LoanId ?? Guid.Empty, limit);
-        return rows.Select(r => new CobCursor(r.Item1, r.Item2)).ToList();
     }
 }

@@ -30,6 +30,7 @@ public static class HttpSetup
     {
         // Every endpoint needs a token unless it says [AllowAnonymous] (the dev token issuer).
         opts.RequireAuthorizeOnAll();
+        opts.AddMiddleware(typeof(BusinessDates.BusinessDayMiddleware), BusinessDates.BusinessDayMiddleware.Applies);
         // A writer that slipped in between load and commit: 409 ProblemDetails, the client reloads and decides again.
         opts.MapConcurrencyFailuresToConflict(_ => true, e => LendingExceptionHandler.Describe(e));
     }

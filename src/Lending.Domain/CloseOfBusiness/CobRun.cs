@@ -85,6 +85,16 @@ public static class CobDecisions
         return (updated, new BusinessCalendar(date, finished ? null : run.Id));
     }
 
+    /// <summary>Takes up a stopped or failed run again from the date and batch where it stopped.</summary>
+    public static CobRun Resume(CobRun run, BusinessCalendar calendar)
+    {
+        if (run.Status == CobRunStatus.Completed)
+            throw new LendingRuleViolated("cob.run_completed", "The run has completed; there is nothing to resume.", RefusalKind.Conflict);
+        if (calendar.ActiveRunId is { } other && other != run.Id)
+            throw new LendingRuleViolated("cob.run_in_progress", $"Run {other} is active; resume that one instead.", RefusalKind.Conflict);
+        return run with { Status = CobRunStatus.Running, Error = null, FinishedAt = null };
+    }
+
     public static (CobRun Run, BusinessCalendar Calendar) Failed(CobRun run, BusinessCalendar calendar, string error, DateTimeOffset now) =>
         (run with { Status = CobRunStatus.Failed, Error = error, FinishedAt = now }, calendar with { ActiveRunId = null });
 }

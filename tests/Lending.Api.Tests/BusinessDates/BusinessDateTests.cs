@@ -95,16 +95,4 @@ public class BusinessDateTests(AppFixture app) : ApiTest(app)
         return (await ReadJson(accepted)).GetProperty("runId").GetGuid();
     }
 
-    /// <summary>Polls the run as a client would, until it leaves 'running'.</summary>
-    private async Task<System.Text.Json.JsonElement> WaitForRun(Guid runId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var run = await ReadJson(await As(Roles.Admin, s => s.Get.Url($"/cob/runs/{runId}")));
-            if (run.GetProperty("status").GetString() != "running") return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Run {runId} still running: {run}");
-            await Task.Delay(50);
-        }
-    }
 }

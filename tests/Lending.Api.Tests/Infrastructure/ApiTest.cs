@@ -35,12 +35,13 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
         JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
 
     /// <summary>Defines the standard test product: 12 monthly annuity instalments at 12%, in CNY.</summary>
-    protected Task DefineCashProduct(string code = "CASH-12M") => AsAdmin(s =>
+    protected Task DefineCashProduct(string code = "CASH-12M", decimal annualRate = 0.12m, decimal rateCap = 0.24m,
+        decimal lateFee = 0m) => AsAdmin(s =>
     {
         s.Put.Json(new
         {
             name = "Cash loan 12M", amortization = "annuity", installments = 12, frequency = "monthly",
-            annualRate = 0.12m, currency = "CNY",
+            annualRate, rateCap, lateFee, currency = "CNY",
         }).ToUrl($"/products/{code}");
         s.StatusCodeShouldBeOk();
     });
@@ -55,16 +56,49 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
         },
     };
 
-    protected async Task<Guid> DisburseLoan(decimal principal = 12_000m)
+    protected async Task<Guid> DisburseLoan(decimal principal = 12_000m, string productCode = "CASH-12M")
     {
         var loanId = Guid.NewGuid();
         await As(Roles.Supervisor, s =>
         {
-            s.Post.Json(NewLoan(loanId, principal)).ToUrl("/loans");
+            s.Post.Json(NewLoan(loanId, principal, productCode)).ToUrl("/loans");
             s.StatusCodeShouldBe(201);
         });
         return loanId;
     }
+
+    /// <summary>Advances the business date as an admin would and waits for the close-of-business run to finish.</summary>
+    protected async Task<JsonElement> AdvanceDays(int days)
+    {
+        var accepted = await AsAdmin(s => { s.Post.Json(new { days }).ToUrl("/business-date/advance"); s.StatusCodeShouldBe(202); });
+        var run = await WaitForRun((await ReadJson(accepted)).GetProperty("runId").GetGuid());
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        return run;
+    }
+
+    /// <summary>Polls the run as a client would, until it leaves 'running'.</summary>
+    protected async Task<JsonElement> WaitForRun(Guid runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var run = await ReadJson(await As(Roles.Admin, s => s.Get.Url($"/cob/runs/{runId}")));
+            if (run.GetProperty("status").GetString() != "running") return run;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Run {runId} still running: {run}");
+            await Task.Delay(50);
+        }
+    }
+
+    protected async Task<JsonElement> GetLoan(Guid loanId, string? asOf = null) =>
+        await ReadJson(await As(Roles.Collector, s => s.Get.Url($"/loans/{loanId}{(asOf is null ? "" : $"?asOf={asOf}")}")));
+
+    protected Task<IScenarioResult> Pay(Guid loanId, decimal amount, string reference, int status = 201, string? ifMatch = null) =>
+        As(Roles.Collector, s =>
+        {
+            s.Post.Json(new { amount, reference }).ToUrl($"/loans/{loanId}/payments");
+            if (ifMatch is not null) s.WithRequestHeader("If-Match", ifMatch);
+            s.StatusCodeShouldBe(status);
+        });
 
     protected async Task<int> EventCount(Guid streamId)
     {

@@ -33,6 +33,8 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Lending:Auth:DevTokens", "true");
             builder.UseSetting("Lending:BusinessDate:Initial", StartDate.ToString("yyyy-MM-dd"));
             builder.UseSetting("Lending:Demo:Seed", "false");
+            // Small batches, so every close-of-business test also crosses batch boundaries.
+            builder.UseSetting("Lending:CloseOfBusiness:BatchSize", "2");
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);

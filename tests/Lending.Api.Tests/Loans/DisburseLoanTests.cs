@@ -31,7 +31,7 @@ public class DisburseLoanTests(AppFixture app) : ApiTest(app)
         var read = await As(Roles.Collector, s =>
         {
             s.Get.Url($"/loans/{loanId}");
-            s.Header("ETag").SingleValueShouldEqual("\"1\"");
+            s.Header("ETag").SingleValueShouldEqual("\"2\"");
         });
         var loan = await ReadJson(read);
         Assert.Equal("CASH-12M", loan.GetProperty("productCode").GetString());
@@ -45,7 +45,7 @@ public class DisburseLoanTests(AppFixture app) : ApiTest(app)
         Assert.Equal(AppFixture.StartDate.ToString("yyyy-MM-dd"), loan.GetProperty("disbursedOn").GetString());
         Assert.Equal("East", loan.GetProperty("region").GetString());
         Assert.Equal("Shanghai-01", loan.GetProperty("branch").GetString());
-        Assert.Equal(1, loan.GetProperty("version").GetInt64());
+        Assert.Equal(2, loan.GetProperty("version").GetInt64());
         Assert.Equal("110101199001011234", loan.GetProperty("borrower").GetProperty("nationalId").GetString());
     }
 
@@ -55,8 +55,11 @@ public class DisburseLoanTests(AppFixture app) : ApiTest(app)
         var loanId = await DisburseLoan();
 
         var events = await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")));
-        var disbursed = Assert.Single(events.EnumerateArray());
+        Assert.Equal(2, events.GetArrayLength());
+        var disbursed = events[0];
         Assert.Equal("loan_disbursed", disbursed.GetProperty("type").GetString());
+        Assert.Equal("repayment_schedule_set", events[1].GetProperty("type").GetString());
+        Assert.Equal(12, events[1].GetProperty("data").GetProperty("installments").GetArrayLength());
         Assert.Equal(1, disbursed.GetProperty("version").GetInt64());
         Assert.Equal(App.Clock.GetUtcNow(), disbursed.GetProperty("timestamp").GetDateTimeOffset());
         var data = disbursed.GetProperty("data");
@@ -151,7 +154,7 @@ public class DisburseLoanTests(AppFixture app) : ApiTest(app)
         var again = await As(Roles.Supervisor, s => { s.Post.Json(NewLoan(loanId, 999m)).ToUrl("/loans"); s.StatusCodeShouldBe(409); });
 
         await again.ShouldBeProblem(409, "loan.already_exists");
-        Assert.Equal(1, await EventCount(loanId));
+        Assert.Equal(2, await EventCount(loanId));
         var loan = await ReadJson(await As(Roles.Collector, s => s.Get.Url($"/loans/{loanId}")));
         Assert.Equal(12_000m, loan.GetProperty("principal").GetDecimal());
     }

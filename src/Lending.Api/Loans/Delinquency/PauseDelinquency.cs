@@ -14,6 +14,8 @@ namespace Lending.Api.Loans.Delinquency;
 
 public sealed record PauseDelinquencyRequest(string? Reason);
 
+public sealed record ResumeDelinquencyRequest(string? Note);
+
 /// <summary>
 /// A supervisor stops the delinquency clock (a dispute, a disaster) and starts it again. From the day after the pause
 /// until the day of the resume, DPD does not grow and no penalty accrues.
@@ -42,7 +44,8 @@ public static class ResumeDelinquencyEndpoint
     [WolverinePost("/loans/{loanId}/delinquency-resume", OperationId = "ResumeDelinquency")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Delinquency")]
-    public static (IResult, Events) Post([WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
+    public static (IResult, Events) Post(ResumeDelinquencyRequest request,
+        [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
         var resumed = PauseDecisions.Resume(loan, today.Date, user.Id(), clock.GetUtcNow());
