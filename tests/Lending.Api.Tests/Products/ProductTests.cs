@@ -56,6 +56,28 @@ public class ProductTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task The_waterfall_order_and_arrears_tolerance_are_product_terms()
+    {
+        await AsAdmin(s => s.Put.Json(new
+        {
+            name = "Principal first", amortization = "equal_principal", installments = 6, annualRate = 0.1, currency = "CNY",
+            allocationOrder = new[] { "principal", "interest", "fees", "penalty" }, arrearsTolerance = 5.5,
+        }).ToUrl("/products/PF"));
+
+        var product = await ReadJson(await As(Roles.Collector, s => s.Get.Url("/products/PF")));
+        Assert.Equal(["principal", "interest", "fees", "penalty"],
+            product.GetProperty("allocationOrder").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(5.5m, product.GetProperty("arrearsTolerance").GetDecimal());
+
+        await (await AsAdmin(s =>
+        {
+            s.Put.Json(new { name = "x", amortization = "annuity", installments = 6, annualRate = 0.1, currency = "CNY",
+                allocationOrder = new[] { "principal", "principal", "fees", "penalty" } }).ToUrl("/products/BAD");
+            s.StatusCodeShouldBe(422);
+        })).ShouldBeProblem(422, "product.allocation_order_invalid");
+    }
+
+    [Fact]
     public async Task An_unknown_product_is_404() =>
         await (await As(Roles.Collector, s => { s.Get.Url("/products/NOPE"); s.StatusCodeShouldBe(404); }))
             .ShouldBeProblem(404, "product.not_found");

@@ -67,3 +67,45 @@ public class CobRunTests
         Assert.Null(CobDecisions.DateClosed(afterFirst, calendar, new DateOnly(2026, 2, 3), 5, Now));
     }
 }
+
+public class CobRunRecoveryTests
+{
+    private static readonly BusinessCalendar Calendar = new(new DateOnly(2026, 1, 31), null);
+
+    [Fact]
+    public void A_failed_run_records_why_and_frees_the_calendar()
+    {
+        var run = CobDecisions.Start(Calendar, 2, Guid.NewGuid(), "admin", TestData.Now);
+        var (failed, calendar) = CobDecisions.Failed(run, Calendar with { ActiveRunId = run.Id }, "boom", TestData.Now);
+
+        Assert.Equal((CobRunStatus.Failed, "boom"), (failed.Status, failed.Error));
+        Assert.Null(calendar.ActiveRunId);
+        Assert.Null(failed.NextDate);
+    }
+
+    [Fact]
+    public void A_failed_run_resumes_where_it_stopped()
+    {
+        var run = CobDecisions.Start(Calendar, 3, Guid.NewGuid(), "admin", TestData.Now);
+        var (afterDay1, calendar) = CobDecisions.DateClosed(run, Calendar, new DateOnly(2026, 2, 1), 0, TestData.Now)!.Value;
+        var withCursor = CobDecisions.BatchClosed(afterDay1, new DateOnly(2026, 2, 2), null, new CobCursor(new DateOnly(2026, 1, 1), Guid.Empty), 2)!;
+        var (failed, freed) = CobDecisions.Failed(withCursor, calendar, "boom", TestData.Now);
+
+        var resumed = CobDecisions.Resume(failed, freed);
+
+        Assert.Equal(CobRunStatus.Running, resumed.Status);
+        Assert.Equal(new DateOnly(2026, 2, 2), resumed.NextDate);
+        Assert.Equal(withCursor.Cursor, resumed.Cursor);
+    }
+
+    [Fact]
+    public void A_batch_that_is_not_the_next_one_is_ignored()
+    {
+        var run = CobDecisions.Start(Calendar, 1, Guid.NewGuid(), "admin", TestData.Now);
+        var cursor = new CobCursor(new DateOnly(2026, 1, 1), Guid.NewGuid());
+        var after = CobDecisions.BatchClosed(run, run.FromDate, null, cursor, 2)!;
+
+        Assert.Null(CobDecisions.BatchClosed(after, run.FromDate, null, cursor, 2));
+        Assert.Equal(2, after.LoansProcessed);
+    }
+}
