@@ -9,6 +9,8 @@ public enum RefusalKind
     Conflict,
     /// <summary>The thing the request is about does not exist (404).</summary>
     NotFound,
+    /// <summary>The service cannot do this now for a reason of its own (503), e.g. a missing font.</summary>
+    Unavailable,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Lending.Api.Auth;
 using Lending.Api.BusinessDates;
+using Lending.Api.Documents;
 using Lending.Domain;
 using Lending.Domain.Loans;
 using Marten;
@@ -38,11 +39,16 @@ public static class GetPayoffCertificateEndpoint
     [WolverineGet("/loans/{loanId}/payoff-certificate", OperationId = "GetPayoffCertificate")]
     [Authorize(Roles = Roles.CaseHandlers)]
     [Tags("Loans")]
-    [ProducesResponseType<PayoffCertificate>(StatusCodes.Status200OK)]
-    public static async Task<PayoffCertificate> Get(Guid loanId, IQuerySession session, BusinessCalendarStore calendars, CancellationToken ct)
+    [ProducesResponseType<PayoffCertificate>(StatusCodes.Status200OK, "application/json", PayoffCertificatePdf.ContentType)]
+    public static async Task<IResult> Get(Guid loanId, HttpRequest request, IQuerySession session, BusinessCalendarStore calendars,
+        DocumentFonts fonts, CancellationToken ct)
     {
         var (loan, today) = await LoanReads.LoadAsync(session, calendars, loanId, asOf: null, ct);
-        return Issue(loan, today);
+        var certificate = Issue(loan, today);
+        return request.Headers.Accept.Any(a => a?.Contains(PayoffCertificatePdf.ContentType, StringComparison.OrdinalIgnoreCase) == true)
+            ? Results.File(PayoffCertificatePdf.Render(certificate, fonts), PayoffCertificatePdf.ContentType,
+                $"payoff-certificate-{certificate.CertificateNumber}.pdf")
+            : Results.Ok(certificate);
     }
 
     public static PayoffCertificate Issue(Loan loan, DateOnly today)

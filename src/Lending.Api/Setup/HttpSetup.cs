@@ -30,6 +30,8 @@ public static class HttpSetup
     {
         // Every endpoint needs a token unless it says [AllowAnonymous] (the dev token issuer).
         opts.RequireAuthorizeOnAll();
+        // ?asOf=yesterday must be a 400, not silently "now".
+        opts.RejectUnparseableQueryValues = true;
         opts.AddMiddleware(typeof(BusinessDates.BusinessDayMiddleware), BusinessDates.BusinessDayMiddleware.Applies);
         // A writer that slipped in between load and commit: 409 ProblemDetails, the client reloads and decides again.
         opts.MapConcurrencyFailuresToConflict(_ => true, e => LendingExceptionHandler.Describe(e));

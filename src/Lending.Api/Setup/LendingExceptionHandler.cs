@@ -32,6 +32,7 @@ internal sealed class LendingExceptionHandler(IProblemDetailsService problems, I
         {
             RefusalKind.Conflict => StatusCodes.Status409Conflict,
             RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status422UnprocessableEntity,
         }, v.Code, v.Message),
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException => Problems.Create(StatusCodes.Status409Conflict,

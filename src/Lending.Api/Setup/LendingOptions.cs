@@ -12,6 +12,13 @@ public sealed class LendingOptions
     public DemoOptions Demo { get; set; } = new();
     public DelinquencyOptions Delinquency { get; set; } = new();
     public CloseOfBusinessOptions CloseOfBusiness { get; set; } = new();
+    public DocumentOptions Documents { get; set; } = new();
+
+    public sealed class DocumentOptions
+    {
+        /// <summary>A TrueType font (collection) covering Latin and Chinese.</summary>
+        public string FontPath { get; set; } = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+    }
 
     public sealed class DelinquencyOptions
     {
@@ -60,6 +67,7 @@ public static class LendingOptionsSetup
         services.Configure<LendingOptions>(configuration.GetSection(LendingOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BusinessDates.BusinessCalendarStore>();
+        services.AddSingleton<Documents.DocumentFonts>();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy());
         return services;
     }

@@ -137,10 +137,29 @@ public class LoanLedgerTests(AppFixture app) : ApiTest(app)
         Assert.Equal(68.84m, Money(certificate, "overpaid"));
         Assert.Equal("Wang Fang", certificate.GetProperty("borrower").GetProperty("name").GetString());
 
+        var pdf = await PayoffCertificatePdf();
+        var text = await PdfText.ExtractAsync(pdf);
+        foreach (var expected in new[] { "结清证明", "Payoff Certificate", "Wang Fang", "12,231.16 CNY", "68.84 CNY", "2026-03-05", "全部结清" })
+            Assert.Contains(expected, text);
+        Assert.Equal(pdf, await PayoffCertificatePdf()); // the same certificate twice is the same document, byte for byte
+
         await (await Pay(_loanId, 10m, "after", status: 409)).ShouldBeProblem(409, "payment.loan_closed");
         // Nothing is owed, so close of business leaves the loan alone.
         var run = await AdvanceDays(5);
         Assert.Equal(0, run.GetProperty("loansProcessed").GetInt64());
+    }
+
+    private async Task<byte[]> PayoffCertificatePdf()
+    {
+        var result = await As(Roles.Legal, s =>
+        {
+            s.Get.Url($"/loans/{_loanId}/payoff-certificate");
+            s.WithRequestHeader("Accept", "application/pdf");
+            s.ContentTypeShouldBe("application/pdf");
+        });
+        using var buffer = new MemoryStream();
+        await result.Context.Response.Body.CopyToAsync(buffer);
+        return buffer.ToArray();
     }
 
     [Fact]
@@ -196,6 +215,7 @@ public class LoanLedgerTests(AppFixture app) : ApiTest(app)
 
         var schedule = await ReadJson(await As(Roles.Collector, s => s.Get.Url($"/loans/{_loanId}/schedule?asOf=2026-03-02")));
         Assert.Equal(0m, Money(schedule.GetProperty("installments")[0], "paid"));
+        await As(Roles.Collector, s => { s.Get.Url($"/loans/{_loanId}?asOf=yesterday"); s.StatusCodeShouldBe(400); });
         await (await As(Roles.Collector, s => { s.Get.Url($"/loans/{_loanId}?asOf=2026-12-31"); s.StatusCodeShouldBe(422); }))
             .ShouldBeProblem(422, "as_of.in_future");
         await (await As(Roles.Collector, s => { s.Get.Url($"/loans/{_loanId}?asOf=2026-01-01"); s.StatusCodeShouldBe(404); }))
