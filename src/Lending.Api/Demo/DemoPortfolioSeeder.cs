@@ -1,7 +1,9 @@
 using Lending.Api.BusinessDates;
 using Lending.Api.Setup;
 using Lending.Domain.Loans;
+using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Disbursement;
+using Lending.Domain.Loans.Payments;
 using Lending.Domain.Products;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,7 @@ namespace Lending.Api.Demo;
 /// a few dozen loans across regions and branches, deterministic for a seed. Goes through the same decisions as the API.
 /// </summary>
 public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOptions> options, BusinessCalendarStore calendars,
-    TimeProvider clock, ILogger<DemoPortfolioSeeder> logger) : IHostedService
+    BucketPolicy buckets, TimeProvider clock, ILogger<DemoPortfolioSeeder> logger) : IHostedService
 {
     private const string Actor = "demo-seeder";
 
@@ -66,12 +68,15 @@ public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOp
                 $"borrower{i}@example.com", $"DEMO{random.Next(10000000, 99999999)}", usd ? Places[4].TimeZone : place.TimeZone,
                 $"{random.Next(1, 300)} Demo Road, {place.Branch}");
             var loanId = DemoLoanId(demo.RandomSeed, i);
-            var disbursedOn = today.AddDays(-random.Next(0, 120));
+            var disbursedOn = today.AddDays(-random.Next(0, 200));
 
+            // Booked on the day it was disbursed, then lived day by day up to today through the same decisions
+            // close of business and the payments endpoint use, so the history is one the service could have written.
             var events = DisbursementDecisions.Decide(
                 new DisburseLoan(loanId, product.Code, principal, product.Terms.Currency, disbursedOn, borrower,
                     usd ? "US" : place.Region, usd ? Places[4 + random.Next(2)].Branch : place.Branch),
-                existing: null, product, today, Actor, now);
+                existing: null, product, disbursedOn, Actor, now).Cast<object>().ToList();
+            events.AddRange(LiveUntil(events, today, (Behaviour)random.Next(10), random, now));
             session.Events.StartStream<Loan>(loanId, [.. events]);
         }
 
@@ -80,6 +85,33 @@ public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOp
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>0–5 pay on the due date, 6–8 pay 5 to 40 days late, 9 stops paying.</summary>
+    private enum Behaviour { OnTime0, OnTime1, OnTime2, OnTime3, OnTime4, OnTime5, Late6, Late7, Late8, Defaulter }
+
+    private IEnumerable<object> LiveUntil(List<object> history, DateOnly today, Behaviour behaviour, Random random, DateTimeOffset now)
+    {
+        var loan = history.Aggregate((Loan?)null, Loan.Evolve)!;
+        var lateness = behaviour is >= Behaviour.Late6 and < Behaviour.Defaulter ? random.Next(5, 41) : 0;
+        var produced = new List<object>();
+        for (var day = loan.DisbursedOn.AddDays(1); day <= today; day = day.AddDays(1))
+        {
+            var cob = LoanCloseOfBusiness.Decide(loan, day, buckets);
+            foreach (var e in cob) loan = Loan.Evolve(loan, e);
+            produced.AddRange(cob);
+            if (behaviour == Behaviour.Defaulter || loan.IsClosed) continue;
+
+            var due = loan.Installments.FirstOrDefault(i => !i.IsSettled && i.DueDate.AddDays(lateness) == day);
+            if (due is null) continue;
+            var amount = LoanPosition.Billed(loan, day).Where(i => i.DueDate <= day).Sum(i => i.TotalDue);
+            if (amount <= 0m) continue;
+            var paid = PaymentDecisions.Decide(new RecordPayment($"DEMO-{loan.Id.ToString("N")[..8]}-{day:yyyyMMdd}", amount, day),
+                loan, day, buckets, Actor, now);
+            foreach (var e in paid) loan = Loan.Evolve(loan, e);
+            produced.AddRange(paid);
+        }
+        return produced;
+    }
 
     /// <summary>Stable ids, so the demo's loans are the same on every machine.</summary>
     private static Guid DemoLoanId(int seed, int index)
