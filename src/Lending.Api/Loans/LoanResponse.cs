@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Lending.Api.Auth;
 using Lending.Domain.Loans;
 using Lending.Domain.Loans.Delinquency;
+using Lending.Domain.Products;
 
 namespace Lending.Api.Loans;
 
@@ -41,7 +42,7 @@ public sealed record LoanResponse(
     string? Region,
     string? Branch,
     BorrowerResponse Borrower,
-    Products.ProductTermsResponse Terms,
+    ProductTerms Terms,
     long Version)
 {
     public static LoanResponse From(Loan l, DateOnly date, ClaimsPrincipal user)
@@ -50,6 +51,6 @@ public sealed record LoanResponse(
         return new(l.Id, l.Status, l.ProductCode, l.Principal, l.Currency, l.DisbursedOn, date, p.Dpd, l.Bucket, l.Stage,
             p.PrincipalOutstanding, p.InterestOutstanding, p.PenaltyOutstanding, p.FeesOutstanding, p.TotalOutstanding,
             p.Arrears, p.NextDueDate, l.IsPaused, l.ClosedOn, l.Overpaid, l.AssignedTo, l.Region, l.Branch,
-            BorrowerResponse.For(l.Borrower, user), Products.ProductTermsResponse.From(l.Terms), l.Version);
+            BorrowerResponse.For(l.Borrower, user), l.Terms, l.Version);
     }
 }

@@ -29,24 +29,3 @@ public sealed record ProductResponse(
         p.Terms.AllocationOrder, p.Terms.ArrearsTolerance, p.Terms.PenaltyRate, p.UpdatedAt, p.UpdatedBy);
 }
 
-/// <summary>The contract terms a loan snapshotted at disbursement.</summary>
-public sealed record ProductTermsResponse(
-    Amortization Amortization,
-    int? Installments,
-    PaymentFrequency? Frequency,
-    int? TermDays,
-    decimal AnnualRate,
-    DayCount DayCount,
-    int GraceDays,
-    decimal PenaltyMultiplier,
-    decimal LateFee,
-    decimal RateCap,
-    decimal PenaltyRate,
-    ConductProfile ConductProfile,
-    IReadOnlyList<Component> AllocationOrder,
-    decimal ArrearsTolerance)
-{
-    public static ProductTermsResponse From(ProductTerms t) => new(t.Amortization, t.Installments, t.Frequency,
-        t.TermDays, t.AnnualRate, t.DayCount, t.GraceDays, t.PenaltyMultiplier, t.LateFee, t.RateCap, t.PenaltyRate,
-        t.ConductProfile, t.AllocationOrder, t.ArrearsTolerance);
-}
