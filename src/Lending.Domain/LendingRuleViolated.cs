@@ -9,6 +9,8 @@ public enum RefusalKind
     Conflict,
     /// <summary>The thing the request is about does not exist (404).</summary>
     NotFound,
+    /// <summary>The actor may not do this (403), e.g. a collector on a loan not assigned to them.</summary>
+    Forbidden,
     /// <summary>The service cannot do this now for a reason of its own (503), e.g. a missing font.</summary>
     Unavailable,
 }
@@ -17,7 +19,7 @@ public enum RefusalKind
 /// A command refused by a business rule. <see cref="Code"/> is stable: clients and tests match on it,
 /// so a code once shipped is never renamed.
 /// </summary>
-public sealed class LendingRuleViolated(string code, string detail, RefusalKind kind = RefusalKind.Unprocessable)
+public class LendingRuleViolated(string code, string detail, RefusalKind kind = RefusalKind.Unprocessable)
     : Exception(detail)
 {
     public string Code { get; } = code;

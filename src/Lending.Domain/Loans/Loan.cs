@@ -1,3 +1,4 @@
+using Lending.Domain.Collections;
 using Lending.Domain.Loans.Ledger;
 using Lending.Domain.Products;
 
@@ -27,7 +28,7 @@ public sealed record Loan(
     IReadOnlyList<Installment> Installments,
     DelinquencyBucket Bucket,
     EscalationStage Stage,
-    string? AssignedTo,
+    CollectionsState Collections,
     DateOnly? PenaltyAccruedThrough,
     IReadOnlyList<PauseInterval> Pauses,
     IReadOnlyDictionary<string, PaymentReceived> Payments,
@@ -40,20 +41,28 @@ public sealed record Loan(
 
     public bool IsClosed => Status is LoanStatus.PaidOff or LoanStatus.Settled or LoanStatus.WrittenOff;
 
+    public string? AssignedTo => Collections.Assignment?.AssigneeId;
+
     public bool IsPaused => Pauses.Count > 0 && Pauses[^1].Until is null;
 
-    /// <summary>
-    /// Due date of the oldest instalment with contractual principal or interest unpaid; null once nothing is owed.
-    /// Stored with the document and indexed: close of business visits only loans where this is before the date.
-    /// </summary>
+    /// <summary>Due date of the oldest instalment with contractual principal or interest unpaid; null once nothing is owed.</summary>
     public DateOnly? OldestUnpaidDueDate => IsClosed ? null
         : Installments.Where(i => i.ContractualDue > 0m).Select(i => (DateOnly?)i.DueDate).Min();
+
+    /// <summary>
+    /// The earliest date close of business has something to do for this loan once it is past: arrears on the oldest
+    /// unpaid instalment, or the open promise's date. Stored with the document and indexed: close of business for D
+    /// visits only loans where this is before D.
+    /// </summary>
+    public DateOnly? CloseOfBusinessDueDate => IsClosed ? null
+        : Collections.OpenPromise?.DueOn is { } promised && (OldestUnpaidDueDate is null || promised < OldestUnpaidDueDate)
+            ? promised : OldestUnpaidDueDate;
 
     public decimal PrincipalOutstanding => Installments.Sum(i => i.PrincipalDue);
 
     public static Loan Disbursed(LoanDisbursed e) => new(
         e.LoanId, LoanStatus.Active, e.ProductCode, e.Terms, e.Borrower, e.Principal, e.Currency, e.DisbursedOn,
-        e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, AssignedTo: null,
+        e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, CollectionsState.Empty,
         PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), Overpaid: 0m,
         ClosedOn: null, LastBusinessDate: e.BusinessDate);
 
@@ -85,6 +94,7 @@ public sealed record Loan(
                     : i).ToArray(),
                 Payments = new Dictionary<string, PaymentReceived>(loan.Payments) { [p.Reference] = p },
                 Overpaid = loan.Overpaid + p.Overpayment,
+                Collections = loan.Collections.PaymentReceived(p.Amount - p.Overpayment, p.PaidOn),
             },
             PenaltyAccrued a => loan with
             {
@@ -107,7 +117,7 @@ public sealed record Loan(
             DelinquencyPaused p => loan with { Pauses = [.. loan.Pauses, new PauseInterval(p.BusinessDate.AddDays(1), null)] },
             DelinquencyResumed r => loan with { Pauses = [.. loan.Pauses.SkipLast(1), loan.Pauses[^1] with { Until = r.BusinessDate }] },
             LoanPaidOff o => loan with { Status = LoanStatus.PaidOff, ClosedOn = o.PaidOffOn, Bucket = DelinquencyBucket.Current },
-            _ => loan,
+            _ => loan with { Collections = loan.Collections.Apply(@event) },
         };
     }
 

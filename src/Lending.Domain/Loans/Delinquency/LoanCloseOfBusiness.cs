@@ -1,3 +1,4 @@
+using Lending.Domain.Collections;
 using Lending.Domain.Loans.Ledger;
 
 namespace Lending.Domain.Loans.Delinquency;
@@ -13,6 +14,13 @@ public static class LoanCloseOfBusiness
     {
         if (loan.IsClosed || date <= loan.DisbursedOn) return [];
         var events = new List<ILoanEvent>();
+
+        // A promise whose date has passed is settled one way or the other, before anything else happens.
+        if (CollectionsDecisions.PromiseOutcome(loan, date) is { } promise)
+        {
+            events.Add(promise);
+            loan = Loan.Evolve(loan, promise);
+        }
 
         var dpd = LoanPosition.DpdOf(loan, date);
         var bucket = buckets.For(dpd);

@@ -1,3 +1,4 @@
+using Lending.Domain.Collections;
 using Lending.Domain.Loans.Delinquency;
 
 namespace Lending.Domain.Loans.Payments;
@@ -33,6 +34,11 @@ public static class PaymentDecisions
         var events = new List<ILoanEvent> { payment };
 
         var after = Loan.Evolve(loan, payment);
+        if (CollectionsDecisions.PromiseKeptBy(after, businessDate) is { } kept)
+        {
+            events.Add(kept);
+            after = Loan.Evolve(after, kept);
+        }
         if (after.Installments.All(i => i.IsSettled))
         {
             if (after.Bucket != DelinquencyBucket.Current)

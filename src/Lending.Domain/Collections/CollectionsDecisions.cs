@@ -1,0 +1,127 @@
+using Lending.Domain.Loans;
+
+namespace Lending.Domain.Collections;
+
+public sealed record PromiseTerms(decimal Amount, DateOnly DueOn);
+
+/// <summary>Record a contact attempt; <see cref="OverrideReason"/> is a supervisor's written reason to pass the guard.</summary>
+public sealed record RecordContact(
+    ContactChannel Channel,
+    ContactDirection Direction,
+    ContactParty Party,
+    ContactOutcome Outcome,
+    DateTimeOffset OccurredAt,
+    string Summary,
+    PromiseTerms? Promise,
+    string? OverrideReason);
+
+/// <summary>Who is acting, as far as collections rules care.</summary>
+public sealed record CollectionsActor(string Id, bool IsSupervisor);
+
+public static class CollectionsDecisions
+{
+    /// <summary>Longest promise a collector may take, counted from the business date.</summary>
+    public const int MaxPromiseDays = 60;
+
+    /// <summary>Collectors act on the loans assigned to them; supervisors (and admins) on any.</summary>
+    public static void EnsureActsOn(Loan loan, CollectionsActor actor)
+    {
+        if (actor.IsSupervisor) return;
+        if (loan.Collections.Assignment is not { Kind: AssigneeKind.Collector } a || a.AssigneeId != actor.Id)
+            throw new LendingRuleViolated("loan.not_assigned_to_you", $"Loan {loan.Id} is not in your queue.", RefusalKind.Forbidden);
+    }
+
+    public static IReadOnlyList<ILoanEvent> RecordContact(Loan loan, RecordContact cmd, ConductPolicy policy, CollectionsActor actor,
+        Guid contactId, Guid promiseId, DateOnly businessDate, DateTimeOffset now)
+    {
+        EnsureActsOn(loan, actor);
+        if (loan.Status is LoanStatus.PaidOff or LoanStatus.Settled && cmd.Direction == ContactDirection.Outbound)
+            throw new LendingRuleViolated("contact.loan_closed", $"The loan is {loan.Status}: there is nothing to collect.", RefusalKind.Conflict);
+        if (cmd.OccurredAt > now.AddMinutes(5))
+            throw new LendingRuleViolated("contact.in_future", "A contact is recorded once it has happened.");
+
+        var broken = ConductGuard.Check(loan.Terms.ConductProfile, policy, loan.Collections,
+            TimeZoneInfo.FindSystemTimeZoneById(loan.Borrower.TimeZone),
+            new ProposedContact(cmd.Channel, cmd.Direction, cmd.Party, cmd.OccurredAt));
+
+        var events = new List<ILoanEvent>();
+        if (broken.Count > 0)
+        {
+            if (string.IsNullOrWhiteSpace(cmd.OverrideReason)) throw new ConductRefused(broken);
+            if (!actor.IsSupervisor)
+                throw new LendingRuleViolated("conduct.override_not_allowed", "Only a supervisor may override the conduct guard.", RefusalKind.Forbidden);
+            events.Add(new ConductRuleOverridden(loan.Id, contactId, broken, cmd.OverrideReason.Trim(), actor.Id, now, businessDate));
+        }
+
+        events.Add(new ContactRecorded(loan.Id, contactId, cmd.Channel, cmd.Direction, cmd.Party, cmd.Outcome, cmd.OccurredAt,
+            cmd.Summary, actor.Id, now, businessDate));
+
+        if (cmd.Outcome == ContactOutcome.PromiseToPay)
+        {
+            var promise = cmd.Promise ?? throw new LendingRuleViolated("promise.terms_required", "A promise to pay needs an amount and a date.");
+            if (promise.Amount <= 0m || !Money.HasAtMostTwoDecimals(promise.Amount))
+                throw new LendingRuleViolated("promise.amount_invalid", "The promised amount must be positive, in cents.");
+            if (promise.DueOn < businessDate || promise.DueOn > businessDate.AddDays(MaxPromiseDays))
+                throw new LendingRuleViolated("promise.date_out_of_range",
+                    $"The promise date must be between {businessDate:yyyy-MM-dd} and {MaxPromiseDays} days later.");
+            // One open promise per loan: a new one supersedes the old.
+            if (loan.Collections.OpenPromise is { } open)
+                events.Add(new PromiseSuperseded(loan.Id, open.PromiseId, promiseId, businessDate));
+            events.Add(new PromiseToPayMade(loan.Id, promiseId, contactId, promise.Amount, promise.DueOn, actor.Id, businessDate));
+        }
+        return events;
+    }
+
+    /// <summary>After a payment: the open promise is kept once payments since it was made cover it.</summary>
+    public static PromiseKept? PromiseKeptBy(Loan afterPayment, DateOnly businessDate) =>
+        afterPayment.Collections.OpenPromise is { } p && p.Paid >= p.Amount ? new PromiseKept(afterPayment.Id, p.PromiseId, p.Paid, businessDate) : null;
+
+    /// <summary>At close of business for <paramref name="date"/>: a promise whose date has passed is broken (or, if covered, kept).</summary>
+    public static ILoanEvent? PromiseOutcome(Loan loan, DateOnly date) =>
+        loan.Collections.OpenPromise is { } p && date > p.DueOn
+            ? p.Paid >= p.Amount
+                ? new PromiseKept(loan.Id, p.PromiseId, p.Paid, date)
+                : new PromiseBroken(loan.Id, p.PromiseId, p.Amount, p.Paid, p.DueOn, date)
+            : null;
+
+    public static ComplaintLodged LodgeComplaint(Loan loan, string category, string description, CollectionsActor actor,
+        Guid complaintId, DateOnly businessDate, DateTimeOffset now)
+    {
+        EnsureActsOn(loan, actor);
+        return new ComplaintLodged(loan.Id, complaintId, category, description, actor.Id, now, businessDate);
+    }
+
+    public static ComplaintResolved ResolveComplaint(Loan loan, Guid complaintId, string resolution, CollectionsActor actor,
+        DateOnly businessDate, DateTimeOffset now)
+    {
+        if (loan.Collections.ResolvedComplaints.Contains(complaintId))
+            throw new LendingRuleViolated("complaint.already_resolved", $"Complaint {complaintId} is already resolved.", RefusalKind.Conflict);
+        if (!loan.Collections.OpenComplaints.Contains(complaintId))
+            throw new LendingRuleViolated("complaint.not_found", $"Loan {loan.Id} has no complaint {complaintId}.", RefusalKind.NotFound);
+        return new ComplaintResolved(loan.Id, complaintId, resolution, actor.Id, now, businessDate);
+    }
+
+    /// <summary>Recording a cease-contact request twice is one request.</summary>
+    public static IReadOnlyList<ILoanEvent> CeaseContact(Loan loan, string reason, CollectionsActor actor, DateOnly businessDate, DateTimeOffset now)
+    {
+        EnsureActsOn(loan, actor);
+        return loan.Collections.CeaseContact ? [] : [new CeaseContactRequested(loan.Id, reason, actor.Id, now, businessDate)];
+    }
+
+    /// <summary>Assigns the loan; a reassignment ends the previous assignment first. The same assignee again changes nothing.</summary>
+    public static IReadOnlyList<ILoanEvent> Assign(Loan loan, AssigneeKind kind, string assigneeId, CollectionsActor actor,
+        DateOnly businessDate, DateTimeOffset now)
+    {
+        if (!actor.IsSupervisor)
+            throw new LendingRuleViolated("assignment.supervisors_only", "Only supervisors assign loans.", RefusalKind.Forbidden);
+        if (loan.Status is LoanStatus.PaidOff or LoanStatus.Settled)
+            throw new LendingRuleViolated("assignment.loan_closed", $"The loan is {loan.Status}.", RefusalKind.Conflict);
+        var current = loan.Collections.Assignment;
+        if (current is not null && current.Kind == kind && current.AssigneeId == assigneeId) return [];
+
+        var events = new List<ILoanEvent>();
+        if (current is not null) events.Add(new AssignmentEnded(loan.Id, current.Kind, current.AssigneeId, businessDate));
+        events.Add(new LoanAssigned(loan.Id, kind, assigneeId, actor.Id, now, businessDate));
+        return events;
+    }
+}

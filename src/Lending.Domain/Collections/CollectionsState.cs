@@ -1,0 +1,49 @@
+namespace Lending.Domain.Collections;
+
+/// <summary>A contact as the conduct guard needs to remember it.</summary>
+public sealed record ContactAttempt(Guid ContactId, ContactChannel Channel, ContactDirection Direction, ContactParty Party,
+    ContactOutcome Outcome, DateTimeOffset OccurredAt);
+
+public sealed record Promise(Guid PromiseId, decimal Amount, DateOnly DueOn, DateOnly MadeOn, decimal Paid);
+
+public sealed record Assignment(AssigneeKind Kind, string AssigneeId, DateOnly Since);
+
+/// <summary>The collections side of a loan: contacts, the open promise, complaints, cease-contact, assignment.</summary>
+public sealed record CollectionsState(
+    IReadOnlyList<ContactAttempt> Contacts,
+    Promise? OpenPromise,
+    int BrokenPromises,
+    int KeptPromises,
+    IReadOnlyList<Guid> OpenComplaints,
+    IReadOnlyList<Guid> ResolvedComplaints,
+    bool CeaseContact,
+    Assignment? Assignment)
+{
+    public static readonly CollectionsState Empty = new([], null, 0, 0, [], [], false, null);
+
+    public CollectionsState Apply(object e) => e switch
+    {
+        ContactRecorded c => this with
+        {
+            Contacts = [.. Contacts, new ContactAttempt(c.ContactId, c.Channel, c.Direction, c.Party, c.Outcome, c.OccurredAt)],
+        },
+        PromiseToPayMade p => this with { OpenPromise = new Promise(p.PromiseId, p.Amount, p.DueOn, p.BusinessDate, 0m) },
+        PromiseSuperseded s when OpenPromise?.PromiseId == s.PromiseId => this with { OpenPromise = null },
+        PromiseKept k when OpenPromise?.PromiseId == k.PromiseId => this with { OpenPromise = null, KeptPromises = KeptPromises + 1 },
+        PromiseBroken b when OpenPromise?.PromiseId == b.PromiseId => this with { OpenPromise = null, BrokenPromises = BrokenPromises + 1 },
+        ComplaintLodged l => this with { OpenComplaints = [.. OpenComplaints, l.ComplaintId] },
+        ComplaintResolved r => this with
+        {
+            OpenComplaints = OpenComplaints.Where(id => id != r.ComplaintId).ToArray(),
+            ResolvedComplaints = [.. ResolvedComplaints, r.ComplaintId],
+        },
+        CeaseContactRequested => this with { CeaseContact = true },
+        LoanAssigned a => this with { Assignment = new Assignment(a.Kind, a.AssigneeId, a.BusinessDate) },
+        AssignmentEnded => this with { Assignment = null },
+        _ => this,
+    };
+
+    /// <summary>A payment counts towards the open promise when made on or after the day it was made.</summary>
+    public CollectionsState PaymentReceived(decimal amount, DateOnly paidOn) =>
+        OpenPromise is { } p && paidOn >= p.MadeOn ? this with { OpenPromise = p with { Paid = p.Paid + amount } } : this;
+}
