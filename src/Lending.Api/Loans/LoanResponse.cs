@@ -39,6 +39,12 @@ public sealed record LoanResponse(
     DateOnly? ClosedOn,
     decimal Overpaid,
     string? AssignedTo,
+    Lending.Domain.Collections.AssigneeKind? AssignedKind,
+    Lending.Domain.Collections.Promise? OpenPromise,
+    int BrokenPromises,
+    int KeptPromises,
+    bool CeaseContact,
+    int OpenComplaints,
     string? Region,
     string? Branch,
     BorrowerResponse Borrower,
@@ -50,7 +56,9 @@ public sealed record LoanResponse(
         var p = LoanPosition.Of(l, date);
         return new(l.Id, l.Status, l.ProductCode, l.Principal, l.Currency, l.DisbursedOn, date, p.Dpd, l.Bucket, l.Stage,
             p.PrincipalOutstanding, p.InterestOutstanding, p.PenaltyOutstanding, p.FeesOutstanding, p.TotalOutstanding,
-            p.Arrears, p.NextDueDate, l.IsPaused, l.ClosedOn, l.Overpaid, l.AssignedTo, l.Region, l.Branch,
+            p.Arrears, p.NextDueDate, l.IsPaused, l.ClosedOn, l.Overpaid, l.AssignedTo, l.Collections.Assignment?.Kind,
+            l.Collections.OpenPromise, l.Collections.BrokenPromises, l.Collections.KeptPromises, l.Collections.CeaseContact,
+            l.Collections.OpenComplaints.Count, l.Region, l.Branch,
             BorrowerResponse.For(l.Borrower, user), l.Terms, l.Version);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lending.Domain;
+using Lending.Domain.Collections;
 using JasperFx;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Diagnostics;
@@ -28,11 +29,13 @@ internal sealed class LendingExceptionHandler(IProblemDetailsService problems, I
 
     internal static ProblemDetails Describe(Exception exception) => exception switch
     {
+        ConductRefused c => Problems.Create(StatusCodes.Status422UnprocessableEntity, c.Code, c.Message, violations: c.Rules),
         LendingRuleViolated v => Problems.Create(v.Kind switch
         {
             RefusalKind.Conflict => StatusCodes.Status409Conflict,
             RefusalKind.NotFound => StatusCodes.Status404NotFound,
             RefusalKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status422UnprocessableEntity,
         }, v.Code, v.Message),
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException => Problems.Create(StatusCodes.Status409Conflict,

@@ -68,6 +68,8 @@ public static class LendingOptionsSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BusinessDates.BusinessCalendarStore>();
         services.AddSingleton<Documents.DocumentFonts>();
+        services.AddSingleton(configuration.GetSection($"{LendingOptions.Section}:Conduct").Get<Lending.Domain.Collections.ConductPolicy>()
+            ?? new Lending.Domain.Collections.ConductPolicy());
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy());
         return services;
     }

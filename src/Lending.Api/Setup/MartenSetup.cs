@@ -18,7 +18,7 @@ public static class MartenSetup
     public const string DocumentSchema = "lending";
     public const string EventSchema = "lending_events";
     public const string MessageSchema = "lending_messages";
-    public const string CobIndexColumn = "oldest_unpaid_due_date";
+    public const string CobIndexColumn = "close_of_business_due_date";
 
     public static IServiceCollection AddLendingMarten(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
@@ -65,9 +65,10 @@ public static class MartenSetup
         opts.Schema.For<CobRun>().UseOptimisticConcurrency(true);
         opts.Schema.For<Loan>()
             .Index(l => l.ProductCode)
-            // The close-of-business index: loans in arrears are found (and paged) by (oldest unpaid due date, id),
+            .Duplicate(l => l.AssignedTo)
+            // The close-of-business index: loans in arrears or with a promise due are found (and paged) by (date, id),
             // so a day's cost follows the loans that need work, not the size of the book.
-            .Duplicate(l => l.OldestUnpaidDueDate, configure: idx =>
+            .Duplicate(l => l.CloseOfBusinessDueDate, configure: idx =>
             {
                 idx.Columns = [CobIndexColumn, "id"];
                 idx.Predicate = $"{CobIndexColumn} is not null";

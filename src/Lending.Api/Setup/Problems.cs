@@ -7,7 +7,8 @@ public static class Problems
 {
     public const string TypeBase = "https://lending.example/problems/";
 
-    public static ProblemDetails Create(int status, string code, string detail, IDictionary<string, string[]>? errors = null)
+    public static ProblemDetails Create(int status, string code, string detail, IDictionary<string, string[]>? errors = null,
+        IReadOnlyList<string>? violations = null)
     {
         var problem = new ProblemDetails
         {
@@ -18,6 +19,7 @@ public static class Problems
         };
         problem.Extensions["code"] = code;
         if (errors is { Count: > 0 }) problem.Extensions["errors"] = errors;
+        if (violations is { Count: > 0 }) problem.Extensions["violations"] = violations;
         return problem;
     }
 

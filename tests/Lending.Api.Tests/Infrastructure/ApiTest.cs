@@ -93,12 +93,15 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
         await ReadJson(await As(Roles.Collector, s => s.Get.Url($"/loans/{loanId}{(asOf is null ? "" : $"?asOf={asOf}")}")));
 
     protected Task<IScenarioResult> Pay(Guid loanId, decimal amount, string reference, int status = 201, string? ifMatch = null) =>
-        As(Roles.Collector, s =>
+        As(Roles.Supervisor, s =>
         {
             s.Post.Json(new { amount, reference }).ToUrl($"/loans/{loanId}/payments");
             if (ifMatch is not null) s.WithRequestHeader("If-Match", ifMatch);
             s.StatusCodeShouldBe(status);
         });
+
+    protected Task Assign(Guid loanId, string collectorId) =>
+        As(Roles.Supervisor, s => s.Post.Json(new { collectorId }).ToUrl($"/loans/{loanId}/assignments"));
 
     protected async Task<int> EventCount(Guid streamId)
     {

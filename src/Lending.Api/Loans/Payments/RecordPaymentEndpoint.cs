@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Lending.Api.Auth;
 using Lending.Api.BusinessDates;
 using Lending.Api.Setup;
+using Lending.Domain.Collections;
 using Lending.Domain.Loans;
 using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Payments;
@@ -49,6 +50,7 @@ public static class RecordPaymentEndpoint
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, BucketPolicy buckets, ClaimsPrincipal user, TimeProvider clock)
     {
+        CollectionsDecisions.EnsureActsOn(loan, user.AsCollectionsActor());
         var command = new RecordPayment(request.Reference!.Trim(), request.Amount!.Value, request.PaidOn ?? today.Date);
 
         // The same reference again is the same payment: answer with the original allocation and credit nothing.
