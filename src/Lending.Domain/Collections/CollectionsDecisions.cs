@@ -101,6 +101,15 @@ public static class CollectionsDecisions
         return new ComplaintResolved(loan.Id, complaintId, resolution, actor.Id, now, businessDate);
     }
 
+    public static DisputeVerificationSent SendDisputeVerification(Loan loan, string summary, CollectionsActor actor, DateOnly businessDate,
+        DateTimeOffset now)
+    {
+        EnsureActsOn(loan, actor);
+        if (!loan.Collections.DisputeUnverified)
+            throw new LendingRuleViolated("dispute.none_open", "There is no unverified dispute on this loan.", RefusalKind.Conflict);
+        return new DisputeVerificationSent(loan.Id, summary, actor.Id, now, businessDate);
+    }
+
     /// <summary>Recording a cease-contact request twice is one request.</summary>
     public static IReadOnlyList<ILoanEvent> CeaseContact(Loan loan, string reason, CollectionsActor actor, DateOnly businessDate, DateTimeOffset now)
     {

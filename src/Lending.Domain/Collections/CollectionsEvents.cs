@@ -61,6 +61,9 @@ public sealed record ComplaintLodged(
 public sealed record ComplaintResolved(
     Guid LoanId, Guid ComplaintId, string Resolution, string ResolvedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
 
+/// <summary>Verification of a disputed debt was sent to the borrower (Regulation F: collection pauses until then).</summary>
+public sealed record DisputeVerificationSent(Guid LoanId, string Summary, string SentBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
+
 /// <summary>The borrower asked that collection contact stop (cease communication).</summary>
 public sealed record CeaseContactRequested(Guid LoanId, string Reason, string RecordedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
 

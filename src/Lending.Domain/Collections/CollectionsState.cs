@@ -17,7 +17,8 @@ public sealed record CollectionsState(
     IReadOnlyList<Guid> OpenComplaints,
     IReadOnlyList<Guid> ResolvedComplaints,
     bool CeaseContact,
-    Assignment? Assignment)
+    Assignment? Assignment,
+    bool DisputeUnverified = false)
 {
     public static readonly CollectionsState Empty = new([], null, 0, 0, [], [], false, null);
 
@@ -26,7 +27,9 @@ public sealed record CollectionsState(
         ContactRecorded c => this with
         {
             Contacts = [.. Contacts, new ContactAttempt(c.ContactId, c.Channel, c.Direction, c.Party, c.Outcome, c.OccurredAt)],
+            DisputeUnverified = DisputeUnverified || (c.Outcome == ContactOutcome.Dispute && c.Party == ContactParty.Borrower),
         },
+        DisputeVerificationSent => this with { DisputeUnverified = false },
         PromiseToPayMade p => this with { OpenPromise = new Promise(p.PromiseId, p.Amount, p.DueOn, p.BusinessDate, 0m) },
         PromiseSuperseded s when OpenPromise?.PromiseId == s.PromiseId => this with { OpenPromise = null },
         PromiseKept k when OpenPromise?.PromiseId == k.PromiseId => this with { OpenPromise = null, KeptPromises = KeptPromises + 1 },

@@ -18,6 +18,7 @@ public static class ConductGuard
     public const string ConversationCooldown = "conduct.conversation_cooldown";
     public const string ThirdPartyNotAllowed = "conduct.third_party_not_allowed";
     public const string ThirdPartyRefused = "conduct.third_party_refused";
+    public const string DisputeUnverified = "conduct.dispute_unverified";
 
     private static readonly ContactOutcome[] Conversations =
         [ContactOutcome.RightPartyContact, ContactOutcome.PromiseToPay, ContactOutcome.Refused, ContactOutcome.Dispute, ContactOutcome.Hardship];
@@ -43,6 +44,8 @@ public static class ConductGuard
             case ConductProfile.UsRegF:
             {
                 var rules = policy.UsRegF;
+                // A disputed debt: collection pauses until verification is sent (12 CFR 1006.34, FDCPA §809(b)).
+                if (state.DisputeUnverified) broken.Add(DisputeUnverified);
                 if (!Within(local, rules.EarliestLocal, rules.LatestLocal)) broken.Add(OutsideHours);
                 if (contact.Channel == ContactChannel.Phone)
                 {

@@ -134,3 +134,23 @@ public class ConductGuardTests
         Assert.Empty(ConductGuard.Check(profile, Policy, ceased, zone, contact with { Direction = ContactDirection.Inbound, OccurredAt = At(zone, 6, 10, 23) }));
     }
 }
+
+public class DisputeTests
+{
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+    private static readonly DateTimeOffset Noon = new(2026, 6, 10, 16, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Under_RegF_a_dispute_pauses_collection_until_verification_is_sent()
+    {
+        var disputed = CollectionsState.Empty.Apply(new ContactRecorded(Guid.Empty, Guid.NewGuid(), ContactChannel.Letter, ContactDirection.Inbound,
+            ContactParty.Borrower, ContactOutcome.Dispute, Noon.AddDays(-10), "disputes the amount", "a", Noon, default));
+        var email = new ProposedContact(ContactChannel.Email, ContactDirection.Outbound, ContactParty.Borrower, Noon);
+
+        Assert.Equal([ConductGuard.DisputeUnverified], ConductGuard.Check(ConductProfile.UsRegF, new ConductPolicy(), disputed, NewYork, email));
+        Assert.Empty(ConductGuard.Check(ConductProfile.CnNifa, new ConductPolicy(), disputed, NewYork, email with { OccurredAt = Noon.AddHours(-2) }));
+
+        var verified = disputed.Apply(new DisputeVerificationSent(Guid.Empty, "statement and contract sent by mail", "s", Noon, default));
+        Assert.Empty(ConductGuard.Check(ConductProfile.UsRegF, new ConductPolicy(), verified, NewYork, email));
+    }
+}
