@@ -1,5 +1,7 @@
 using Lending.Api.Setup;
+using Lending.Api.Escalation;
 using Lending.Domain.CloseOfBusiness;
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
 using Lending.Domain.Loans.Delinquency;
 using Marten;
@@ -17,8 +19,8 @@ public sealed record CloseBusinessDate(Guid RunId, DateOnly Date, CobCursor? Aft
 public static class CloseBusinessDateHandler
 {
     public static async Task<OutgoingMessages> Handle(CloseBusinessDate message, IDocumentSession session,
-        BusinessCalendarStore calendars, BucketPolicy buckets, IOptions<LendingOptions> options, TimeProvider clock,
-        ILogger<CloseBusinessDate> logger, CancellationToken ct)
+        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, IOptions<LendingOptions> options,
+        TimeProvider clock, ILogger<CloseBusinessDate> logger, CancellationToken ct)
     {
         var run = await session.LoadAsync<CobRun>(message.RunId, ct);
         if (run is null || run.NextDate != message.Date || run.Cursor != message.After)
@@ -30,7 +32,7 @@ public static class CloseBusinessDateHandler
 
         try
         {
-            return await CloseBatch(message, run, session, calendars, buckets, options.Value.CloseOfBusiness.BatchSize, clock, logger, ct);
+            return await CloseBatch(message, run, session, calendars, buckets, ladder, options.Value.CloseOfBusiness.BatchSize, clock, logger, ct);
         }
         catch (Exception e) when (!IsTransient(e))
         {
@@ -50,22 +52,27 @@ public static class CloseBusinessDateHandler
         e is JasperFx.ConcurrencyException or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
 
     private static async Task<OutgoingMessages> CloseBatch(CloseBusinessDate message, CobRun run, IDocumentSession session,
-        BusinessCalendarStore calendars, BucketPolicy buckets, int batchSize, TimeProvider clock, ILogger logger, CancellationToken ct)
+        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, int batchSize, TimeProvider clock, ILogger logger,
+        CancellationToken ct)
     {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
         var loans = await session.LoadManyAsync<Loan>(ct, batch.Select(b => b.LoanId));
+        var actions = new OutgoingMessages();
         foreach (var loan in loans)
         {
-            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets);
+            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets, ladder);
             // Expected version: a payment committed meanwhile makes this batch fail and retry on fresh state.
             if (events.Count > 0) session.Events.Append(loan.Id, loan.Version + events.Count, [.. events]);
+            // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
+            actions.AddRange(events.OfType<LoanEscalated>().Select(e => new CarryOutEscalation(e.LoanId, e.To, e.Action, e.BusinessDate)));
         }
 
         if (batch.Count == batchSize)
         {
             var next = batch[^1];
             session.Store(CobDecisions.BatchClosed(run, message.Date, message.After, next, batch.Count)!);
-            return [new CloseBusinessDate(run.Id, message.Date, next)];
+            actions.Add(new CloseBusinessDate(run.Id, message.Date, next));
+            return actions;
         }
 
         var calendar = await calendars.LoadAsync(session, ct);
@@ -74,7 +81,8 @@ public static class CloseBusinessDateHandler
         session.Store(newCalendar);
         logger.LogInformation("Closed business date {Date} (run {RunId}, {Loans} loans so far)", message.Date, run.Id, closedRun.LoansProcessed);
 
-        return closedRun.NextDate is { } nextDate ? [new CloseBusinessDate(run.Id, nextDate)] : [];
+        if (closedRun.NextDate is { } nextDate) actions.Add(new CloseBusinessDate(run.Id, nextDate));
+        return actions;
     }
 
     /// <summary>Loans with contractual arrears before <paramref name="date"/>, in index order, after the cursor.</summary>

@@ -1,6 +1,7 @@
 using Lending.Api.BusinessDates;
 using Lending.Api.Setup;
 using Lending.Domain.Loans;
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Disbursement;
 using Lending.Domain.Loans.Payments;
@@ -15,7 +16,7 @@ namespace Lending.Api.Demo;
 /// a few dozen loans across regions and branches, deterministic for a seed. Goes through the same decisions as the API.
 /// </summary>
 public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOptions> options, BusinessCalendarStore calendars,
-    BucketPolicy buckets, TimeProvider clock, ILogger<DemoPortfolioSeeder> logger) : IHostedService
+    BucketPolicy buckets, EscalationLadder ladder, TimeProvider clock, ILogger<DemoPortfolioSeeder> logger) : IHostedService
 {
     private const string Actor = "demo-seeder";
 
@@ -96,7 +97,7 @@ public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOp
         var produced = new List<object>();
         for (var day = loan.DisbursedOn.AddDays(1); day <= today; day = day.AddDays(1))
         {
-            var cob = LoanCloseOfBusiness.Decide(loan, day, buckets);
+            var cob = LoanCloseOfBusiness.Decide(loan, day, buckets, ladder);
             foreach (var e in cob) loan = Loan.Evolve(loan, e);
             produced.AddRange(cob);
             if (behaviour == Behaviour.Defaulter || loan.IsClosed) continue;

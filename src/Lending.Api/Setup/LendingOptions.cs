@@ -1,3 +1,4 @@
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Delinquency;
 
 namespace Lending.Api.Setup;
@@ -13,6 +14,26 @@ public sealed class LendingOptions
     public DelinquencyOptions Delinquency { get; set; } = new();
     public CloseOfBusinessOptions CloseOfBusiness { get; set; } = new();
     public DocumentOptions Documents { get; set; } = new();
+    public NotificationOptions Notifications { get; set; } = new();
+    public EscalationOptions Escalation { get; set; } = new();
+
+    public sealed class NotificationOptions
+    {
+        /// <summary>Where the file notification sender writes notices, relative to the content root.</summary>
+        public string Directory { get; set; } = "../../.local/notices";
+    }
+
+    public sealed class EscalationOptions
+    {
+        /// <summary>The ladder; DOMAIN.md's default when empty.</summary>
+        public List<LadderStage> Ladder { get; set; } = [];
+        /// <summary>Collector queue a loan joins at early collection (unless already assigned).</summary>
+        public string EarlyCollectionQueue { get; set; } = "early-collections";
+        /// <summary>Senior collectors' queue a loan moves to at late collection.</summary>
+        public string LateCollectionQueue { get; set; } = "senior-collections";
+
+        public EscalationLadder ToLadder() => Ladder.Count == 0 ? EscalationLadder.Default : new EscalationLadder(Ladder);
+    }
 
     public sealed class DocumentOptions
     {
@@ -68,6 +89,8 @@ public static class LendingOptionsSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BusinessDates.BusinessCalendarStore>();
         services.AddSingleton<Documents.DocumentFonts>();
+        services.AddSingleton<Escalation.INotificationSender, Escalation.FileNotificationSender>();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Escalation.ToLadder());
         services.AddSingleton(configuration.GetSection($"{LendingOptions.Section}:Conduct").Get<Lending.Domain.Collections.ConductPolicy>()
             ?? new Lending.Domain.Collections.ConductPolicy());
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy());

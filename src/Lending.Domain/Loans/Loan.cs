@@ -1,4 +1,5 @@
 using Lending.Domain.Collections;
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Ledger;
 using Lending.Domain.Products;
 
@@ -32,6 +33,7 @@ public sealed record Loan(
     DateOnly? PenaltyAccruedThrough,
     IReadOnlyList<PauseInterval> Pauses,
     IReadOnlyDictionary<string, PaymentReceived> Payments,
+    IReadOnlyList<string> CompletedActions,
     decimal Overpaid,
     DateOnly? ClosedOn,
     DateOnly LastBusinessDate)
@@ -63,7 +65,7 @@ public sealed record Loan(
     public static Loan Disbursed(LoanDisbursed e) => new(
         e.LoanId, LoanStatus.Active, e.ProductCode, e.Terms, e.Borrower, e.Principal, e.Currency, e.DisbursedOn,
         e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, CollectionsState.Empty,
-        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), Overpaid: 0m,
+        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), CompletedActions: [], Overpaid: 0m,
         ClosedOn: null, LastBusinessDate: e.BusinessDate);
 
     public static Loan Evolve(Loan? state, object @event)
@@ -116,7 +118,14 @@ public sealed record Loan(
             },
             DelinquencyPaused p => loan with { Pauses = [.. loan.Pauses, new PauseInterval(p.BusinessDate.AddDays(1), null)] },
             DelinquencyResumed r => loan with { Pauses = [.. loan.Pauses.SkipLast(1), loan.Pauses[^1] with { Until = r.BusinessDate }] },
-            LoanPaidOff o => loan with { Status = LoanStatus.PaidOff, ClosedOn = o.PaidOffOn, Bucket = DelinquencyBucket.Current },
+            LoanEscalated x => loan with { Stage = x.To },
+            LoanCured => loan with { Stage = EscalationStage.None },
+            NoticeSent n => loan with { CompletedActions = [.. loan.CompletedActions, n.NoticeId] },
+            LegalReferralMade r => loan with { CompletedActions = [.. loan.CompletedActions, r.ActionId] },
+            LoanPaidOff o => loan with
+            {
+                Status = LoanStatus.PaidOff, ClosedOn = o.PaidOffOn, Bucket = DelinquencyBucket.Current, Stage = EscalationStage.None,
+            },
             _ => loan with { Collections = loan.Collections.Apply(@event) },
         };
     }

@@ -16,7 +16,7 @@ public class DemoPortfolioTests(AppFixture app) : ApiTest(app)
 {
     private DemoPortfolioSeeder Seeder(int seed = 7) => new(App.Store,
         Options.Create(new LendingOptions { Demo = { Seed = true, Loans = 40, RandomSeed = seed }, BusinessDate = { Initial = AppFixture.StartDate } }),
-        Host.Services.GetRequiredService<BusinessCalendarStore>(), BucketPolicy.Default, App.Clock, NullLogger<DemoPortfolioSeeder>.Instance);
+        Host.Services.GetRequiredService<BusinessCalendarStore>(), BucketPolicy.Default, Lending.Domain.Escalation.EscalationLadder.Default, App.Clock, NullLogger<DemoPortfolioSeeder>.Instance);
 
     [Fact]
     public async Task The_demo_portfolio_has_a_realistic_mix_that_close_of_business_agrees_with()

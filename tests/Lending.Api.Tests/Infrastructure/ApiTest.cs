@@ -3,6 +3,8 @@ using System.Text.Json;
 using Alba;
 using Lending.Api.Auth;
 using Marten;
+using Wolverine;
+using Wolverine.Tracking;
 
 namespace Lending.Api.Tests.Infrastructure;
 
@@ -70,8 +72,11 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
     /// <summary>Advances the business date as an admin would and waits for the close-of-business run to finish.</summary>
     protected async Task<JsonElement> AdvanceDays(int days)
     {
-        var accepted = await AsAdmin(s => { s.Post.Json(new { days }).ToUrl("/business-date/advance"); s.StatusCodeShouldBe(202); });
-        var run = await WaitForRun((await ReadJson(accepted)).GetProperty("runId").GetGuid());
+        IScenarioResult? accepted = null;
+        // Tracks every message the run cascades (each date's batches, each escalation's action) until all are handled.
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(120)).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ =>
+            accepted = await AsAdmin(s => { s.Post.Json(new { days }).ToUrl("/business-date/advance"); s.StatusCodeShouldBe(202); })));
+        var run = await WaitForRun((await ReadJson(accepted!)).GetProperty("runId").GetGuid());
         Assert.Equal("completed", run.GetProperty("status").GetString());
         return run;
     }

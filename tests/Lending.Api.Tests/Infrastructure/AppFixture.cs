@@ -21,6 +21,9 @@ public sealed class AppFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 31, 9, 0, 0, TimeSpan.Zero));
 
     public IAlbaHost Host { get; private set; } = null!;
+
+    /// <summary>Where the file notification sender writes the notices the tests cause.</summary>
+    public string NoticeDirectory { get; } = Path.Combine(Path.GetTempPath(), $"lending-notices-{Guid.NewGuid():N}");
     public string ConnectionString { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -35,6 +38,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Lending:Demo:Seed", "false");
             // Small batches, so every close-of-business test also crosses batch boundaries.
             builder.UseSetting("Lending:CloseOfBusiness:BatchSize", "2");
+            builder.UseSetting("Lending:Notifications:Directory", NoticeDirectory);
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);
@@ -49,6 +53,7 @@ public sealed class AppFixture : IAsyncLifetime
     {
         await Host.DisposeAsync();
         await TestPostgres.DropDatabaseAsync(ConnectionString);
+        if (Directory.Exists(NoticeDirectory)) Directory.Delete(NoticeDirectory, recursive: true);
     }
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();

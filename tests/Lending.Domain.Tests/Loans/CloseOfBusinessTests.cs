@@ -1,3 +1,4 @@
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
 using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Schedules;
@@ -13,7 +14,7 @@ public class CloseOfBusinessTests
     private static readonly DateOnly Due1 = new(2026, 2, 15);
     private static DateOnly Day(int daysAfterDue) => Due1.AddDays(daysAfterDue);
 
-    private static IReadOnlyList<ILoanEvent> Close(LoanBuilder b, DateOnly date) => LoanCloseOfBusiness.Decide(b.Loan, date, BucketPolicy.Default);
+    private static IReadOnlyList<ILoanEvent> Close(LoanBuilder b, DateOnly date) => LoanCloseOfBusiness.Decide(b.Loan, date, BucketPolicy.Default, EscalationLadder.Default);
 
     [Fact]
     public void On_the_due_date_nothing_is_past_due_and_the_day_after_dpd_is_1_and_the_loan_moves_to_M1()
@@ -24,7 +25,7 @@ public class CloseOfBusinessTests
 
         var events = Close(b, Day(1));
 
-        var moved = Assert.IsType<DelinquencyBucketChanged>(Assert.Single(events));
+        var moved = Assert.Single(events.OfType<DelinquencyBucketChanged>());
         Assert.Equal((DelinquencyBucket.Current, DelinquencyBucket.M1, 1), (moved.From, moved.To, moved.Dpd));
         b.Then([.. events]);
         Assert.Equal(LoanStatus.Overdue, b.Loan.Status);

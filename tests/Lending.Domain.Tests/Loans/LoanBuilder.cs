@@ -1,3 +1,4 @@
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
 using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Disbursement;
@@ -34,7 +35,7 @@ internal sealed class LoanBuilder
     public LoanBuilder CloseThrough(DateOnly through, DateOnly? from = null)
     {
         for (var d = from ?? Loan.LastBusinessDate.AddDays(1); d <= through; d = d.AddDays(1))
-            _events.AddRange(LoanCloseOfBusiness.Decide(Loan, d, BucketPolicy.Default));
+            _events.AddRange(LoanCloseOfBusiness.Decide(Loan, d, BucketPolicy.Default, EscalationLadder.Default));
         return this;
     }
 

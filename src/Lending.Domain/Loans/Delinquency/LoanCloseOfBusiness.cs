@@ -1,4 +1,5 @@
 using Lending.Domain.Collections;
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Ledger;
 
 namespace Lending.Domain.Loans.Delinquency;
@@ -10,7 +11,15 @@ namespace Lending.Domain.Loans.Delinquency;
 /// </summary>
 public static class LoanCloseOfBusiness
 {
-    public static IReadOnlyList<ILoanEvent> Decide(Loan loan, DateOnly date, BucketPolicy buckets)
+    public static IReadOnlyList<ILoanEvent> Decide(Loan loan, DateOnly date, BucketPolicy buckets, EscalationLadder ladder)
+    {
+        var events = Classify(loan, date, buckets);
+        // The ladder moves on what this day's classification produced (DPD, broken promises).
+        var classified = events.Aggregate(loan, (l, e) => Loan.Evolve(l, e));
+        return [.. events, .. EscalationDecisions.Decide(classified, date, ladder)];
+    }
+
+    private static List<ILoanEvent> Classify(Loan loan, DateOnly date, BucketPolicy buckets)
     {
         if (loan.IsClosed || date <= loan.DisbursedOn) return [];
         var events = new List<ILoanEvent>();

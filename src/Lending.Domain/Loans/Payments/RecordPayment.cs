@@ -1,4 +1,5 @@
 using Lending.Domain.Collections;
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Delinquency;
 
 namespace Lending.Domain.Loans.Payments;
@@ -41,6 +42,7 @@ public static class PaymentDecisions
         }
         if (after.Installments.All(i => i.IsSettled))
         {
+            if (after.Stage != EscalationStage.None) events.Add(new LoanCured(loan.Id, after.Stage, businessDate));
             if (after.Bucket != DelinquencyBucket.Current)
                 events.Add(new DelinquencyBucketChanged(loan.Id, after.Bucket, DelinquencyBucket.Current, 0, "payment", businessDate));
             events.Add(new LoanPaidOff(loan.Id, cmd.PaidOn, after.Installments.Sum(i => i.TotalPaid), businessDate));
@@ -52,6 +54,8 @@ public static class PaymentDecisions
         var bucket = buckets.For(dpd);
         if (bucket != after.Bucket)
             events.Add(new DelinquencyBucketChanged(loan.Id, after.Bucket, bucket, dpd, "payment", businessDate));
+        if (dpd == 0 && after.Stage != EscalationStage.None)
+            events.Add(new LoanCured(loan.Id, after.Stage, businessDate));
         return events;
     }
 

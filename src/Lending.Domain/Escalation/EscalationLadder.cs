@@ -1,0 +1,26 @@
+using Lending.Domain.Loans;
+
+namespace Lending.Domain.Escalation;
+
+/// <summary>What happens automatically when a loan enters a stage.</summary>
+public enum EscalationAction { ReminderNotice, AssignCollectorQueue, AssignSeniorQueue, DemandLetter, LegalReferral, WriteOffProposal }
+
+/// <summary>
+/// One rung of the ladder: entered when any of its conditions holds — DPD at least <see cref="MinDpd"/>, DPD past
+/// the product's grace (<see cref="AfterGrace"/>), at least <see cref="MinBrokenPromises"/> broken promises.
+/// </summary>
+public sealed record LadderStage(EscalationStage Stage, EscalationAction Action, int? MinDpd = null, bool AfterGrace = false,
+    int? MinBrokenPromises = null);
+
+/// <summary>The escalation ladder (DOMAIN.md); stages are configuration, and only move forward except a cure.</summary>
+public sealed record EscalationLadder(IReadOnlyList<LadderStage> Stages)
+{
+    public static readonly EscalationLadder Default = new([
+        new(EscalationStage.Reminder, EscalationAction.ReminderNotice, MinDpd: 1),
+        new(EscalationStage.EarlyCollection, EscalationAction.AssignCollectorQueue, AfterGrace: true),
+        new(EscalationStage.LateCollection, EscalationAction.AssignSeniorQueue, MinDpd: 31, MinBrokenPromises: 2),
+        new(EscalationStage.Demand, EscalationAction.DemandLetter, MinDpd: 61),
+        new(EscalationStage.LegalReview, EscalationAction.LegalReferral, MinDpd: 91),
+        new(EscalationStage.WriteOff, EscalationAction.WriteOffProposal, MinDpd: 180),
+    ]);
+}
