@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Lending.Api.Auth;
+using Lending.Api.Tests.Infrastructure;
+
+namespace Lending.Api.Tests.Escalation;
+
+/// <summary>CASH-12M disbursed 31 Jan 2026; instalment 1 falls due on 28 Feb, so DPD n is 28 Feb + n days.</summary>
+public class EscalationTests(AppFixture app) : ApiTest(app)
+{
+    private Guid _loanId;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await DefineCashProduct();
+        _loanId = await DisburseLoan();
+    }
+
+    private async Task<List<JsonElement>> Events(string type) =>
+        (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{_loanId}/events")))).EnumerateArray()
+        .Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data")).ToList();
+
+    private async Task AdvanceToDpd(int dpd)
+    {
+        var today = DateOnly.Parse((await ReadJson(await As(Roles.Admin, s => s.Get.Url("/business-date")))).GetProperty("businessDate").GetString()!);
+        await AdvanceDays(new DateOnly(2026, 2, 28).AddDays(dpd).DayNumber - today.DayNumber);
+    }
+
+    private async Task<string> Stage() => (await GetLoan(_loanId)).GetProperty("stage").GetString()!;
+
+    [Fact]
+    public async Task A_loan_walks_up_every_stage_with_each_action_done_once()
+    {
+        await AdvanceToDpd(1);
+        Assert.Equal("reminder", await Stage());
+        var reminder = Assert.Single(await Events("notice_sent"));
+        Assert.Equal("reminder", reminder.GetProperty("kind").GetString());
+        Assert.Contains("1,066.19 CNY", reminder.GetProperty("text").GetString());
+        Assert.True(File.Exists(Path.Combine(App.NoticeDirectory, reminder.GetProperty("noticeId").GetString() + ".txt")));
+
+        await AdvanceToDpd(4);
+        Assert.Equal(("early_collection", "early-collections"), (await Stage(), (await GetLoan(_loanId)).GetProperty("assignedTo").GetString()));
+
+        await AdvanceToDpd(31);
+        Assert.Equal(("late_collection", "senior-collections"), (await Stage(), (await GetLoan(_loanId)).GetProperty("assignedTo").GetString()));
+
+        await AdvanceToDpd(61);
+        Assert.Equal("demand", await Stage());
+        var letter = (await Events("notice_sent")).Single(n => n.GetProperty("kind").GetString() == "demand_letter");
+        Assert.Contains("催告函", letter.GetProperty("text").GetString());
+        Assert.Contains("61 days past due", letter.GetProperty("text").GetString());
+
+        await AdvanceToDpd(91);
+        Assert.Equal("legal_review", await Stage());
+        Assert.Single(await Events("legal_referral_made"));
+
+        await AdvanceToDpd(180);
+        Assert.Equal("write_off", await Stage());
+
+        var escalations = await Events("loan_escalated");
+        Assert.Equal(["reminder", "early_collection", "late_collection", "demand", "legal_review", "write_off"],
+            escalations.Select(e => e.GetProperty("to").GetString()));
+        Assert.All(escalations, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("reason").GetString())));
+        Assert.Equal(2, (await Events("notice_sent")).Count); // one reminder, one demand letter: nothing twice
+    }
+
+    [Fact]
+    public async Task Advancing_again_over_closed_dates_repeats_no_stage_and_no_notice()
+    {
+        await AdvanceToDpd(5);
+        var run = await ReadJson(await As(Roles.Admin, s => s.Get.Url("/business-date")));
+        Assert.Equal("2026-03-05", run.GetProperty("businessDate").GetString());
+
+        await AdvanceDays(1);
+
+        Assert.Equal(2, (await Events("loan_escalated")).Count);
+        Assert.Single(await Events("notice_sent"));
+        Assert.Single(await Events("loan_assigned"));
+    }
+
+    [Fact]
+    public async Task A_payment_that_cures_the_loan_takes_it_off_the_ladder_at_once()
+    {
+        await AdvanceToDpd(10);
+        Assert.Equal("early_collection", await Stage());
+        var owed = (await GetLoan(_loanId)).GetProperty("arrears").GetDecimal() + (await GetLoan(_loanId)).GetProperty("penaltyOutstanding").GetDecimal();
+
+        await Pay(_loanId, owed, "cure");
+
+        Assert.Equal("none", await Stage());
+        Assert.Equal("early_collection", Assert.Single(await Events("loan_cured")).GetProperty("from").GetString());
+    }
+}
