@@ -50,6 +50,10 @@ public static class CarryOutEscalationHandler
                 stream.AppendOne(new LegalReferralMade(loan.Id, actionId, LoanPosition.DpdOf(loan, message.BusinessDate),
                     LoanPosition.Of(loan, message.BusinessDate).TotalOutstanding, message.BusinessDate));
                 break;
+            case EscalationAction.WriteOffProposal:
+                if (WriteOffDecisions.Propose(loan, Guid.CreateVersion7(now), System, message.BusinessDate, now) is { } proposal)
+                    stream.AppendOne(proposal);
+                break;
             default:
                 logger.LogInformation("No automatic action for {Action} on loan {LoanId}", message.Action, loan.Id);
                 break;

@@ -45,6 +45,8 @@ public sealed record LoanResponse(
     int KeptPromises,
     bool CeaseContact,
     bool DisputeUnverified,
+    Lending.Domain.Escalation.PendingWriteOff? PendingWriteOff,
+    DateOnly? WrittenOffOn,
     int OpenComplaints,
     string? Region,
     string? Branch,
@@ -59,7 +61,7 @@ public sealed record LoanResponse(
             p.PrincipalOutstanding, p.InterestOutstanding, p.PenaltyOutstanding, p.FeesOutstanding, p.TotalOutstanding,
             p.Arrears, p.NextDueDate, l.IsPaused, l.ClosedOn, l.Overpaid, l.AssignedTo, l.Collections.Assignment?.Kind,
             l.Collections.OpenPromise, l.Collections.BrokenPromises, l.Collections.KeptPromises, l.Collections.CeaseContact,
-            l.Collections.DisputeUnverified, l.Collections.OpenComplaints.Count, l.Region, l.Branch,
+            l.Collections.DisputeUnverified, l.PendingWriteOff, l.WrittenOffOn, l.Collections.OpenComplaints.Count, l.Region, l.Branch,
             BorrowerResponse.For(l.Borrower, user), l.Terms, l.Version);
     }
 }

@@ -34,6 +34,8 @@ public sealed record Loan(
     IReadOnlyList<PauseInterval> Pauses,
     IReadOnlyDictionary<string, PaymentReceived> Payments,
     IReadOnlyList<string> CompletedActions,
+    PendingWriteOff? PendingWriteOff,
+    DateOnly? WrittenOffOn,
     decimal Overpaid,
     DateOnly? ClosedOn,
     DateOnly LastBusinessDate)
@@ -65,7 +67,7 @@ public sealed record Loan(
     public static Loan Disbursed(LoanDisbursed e) => new(
         e.LoanId, LoanStatus.Active, e.ProductCode, e.Terms, e.Borrower, e.Principal, e.Currency, e.DisbursedOn,
         e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, CollectionsState.Empty,
-        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), CompletedActions: [], Overpaid: 0m,
+        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), CompletedActions: [], PendingWriteOff: null, WrittenOffOn: null, Overpaid: 0m,
         ClosedOn: null, LastBusinessDate: e.BusinessDate);
 
     public static Loan Evolve(Loan? state, object @event)
@@ -120,6 +122,9 @@ public sealed record Loan(
             DelinquencyResumed r => loan with { Pauses = [.. loan.Pauses.SkipLast(1), loan.Pauses[^1] with { Until = r.BusinessDate }] },
             LoanEscalated x => loan with { Stage = x.To },
             LoanCured => loan with { Stage = EscalationStage.None },
+            WriteOffProposed w => loan with { PendingWriteOff = new PendingWriteOff(w.ProposalId, w.ProposedBy, w.Dpd, w.TotalOutstanding, w.BusinessDate) },
+            WriteOffRejected => loan with { PendingWriteOff = null },
+            LoanWrittenOff w => loan with { Status = LoanStatus.WrittenOff, PendingWriteOff = null, WrittenOffOn = w.BusinessDate },
             NoticeSent n => loan with { CompletedActions = [.. loan.CompletedActions, n.NoticeId] },
             LegalReferralMade r => loan with { CompletedActions = [.. loan.CompletedActions, r.ActionId] },
             LoanPaidOff o => loan with

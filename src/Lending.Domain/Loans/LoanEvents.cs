@@ -45,7 +45,7 @@ public sealed record AllocationLine(int Installment, decimal Penalty, decimal Fe
 }
 
 /// <summary>
-/// A payment and how the waterfall allocated it. The allocation is decided once and recorded, so replaying the
+/// A payment and how the waterfall allocated it (a <see cref="Recovery"/> when the loan had been written off). The allocation is decided once and recorded, so replaying the
 /// stream never re-runs (and never changes) the arithmetic.
 /// </summary>
 public sealed record PaymentReceived(
@@ -57,7 +57,8 @@ public sealed record PaymentReceived(
     decimal Overpayment,
     string RecordedBy,
     DateTimeOffset RecordedAt,
-    DateOnly BusinessDate) : ILoanEvent
+    DateOnly BusinessDate,
+    bool Recovery = false) : ILoanEvent
 {
     public decimal Penalty => Lines.Sum(l => l.Penalty);
     public decimal Fees => Lines.Sum(l => l.Fees);

@@ -62,6 +62,23 @@ public class EscalationTests(AppFixture app) : ApiTest(app)
             escalations.Select(e => e.GetProperty("to").GetString()));
         Assert.All(escalations, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("reason").GetString())));
         Assert.Equal(2, (await Events("notice_sent")).Count); // one reminder, one demand letter: nothing twice
+
+        // The write-off stage proposes a charge-off; a supervisor approves it; what comes in afterwards is a recovery.
+        var pending = (await GetLoan(_loanId)).GetProperty("pendingWriteOff");
+        Assert.Equal(("escalation", 180), (pending.GetProperty("proposedBy").GetString(), pending.GetProperty("dpd").GetInt32()));
+        await As(Roles.Collector, s => { s.Post.Json(new { }).ToUrl($"/loans/{_loanId}/write-off/approve"); s.StatusCodeShouldBe(403); });
+        await As(Roles.Supervisor, s => s.Post.Json(new { note = "No contact for six months" }).ToUrl($"/loans/{_loanId}/write-off/approve"));
+        var writtenOff = await GetLoan(_loanId);
+        Assert.Equal("written_off", writtenOff.GetProperty("status").GetString());
+        var penaltyAtWriteOff = writtenOff.GetProperty("penaltyOutstanding").GetDecimal();
+
+        var recovery = await ReadJson(await Pay(_loanId, 1_000m, "recovery-1"));
+        Assert.True(recovery.GetProperty("recovery").GetBoolean());
+        await AdvanceDays(10);
+        Assert.Equal(penaltyAtWriteOff - recovery.GetProperty("penalty").GetDecimal(),
+            (await GetLoan(_loanId)).GetProperty("penaltyOutstanding").GetDecimal()); // nothing accrues after charge-off
+        await (await As(Roles.Supervisor, s => { s.Post.Json(new { }).ToUrl($"/loans/{_loanId}/write-off/approve"); s.StatusCodeShouldBe(409); }))
+            .ShouldBeProblem(409, "write_off.no_proposal");
     }
 
     [Fact]

@@ -91,4 +91,23 @@ public class EscalationTests
         Assert.Contains("instalment plan", notice.Text);
         Assert.Equal(Notices.IdFor(b.Loan.Id, Due1.AddDays(61), EscalationStage.Demand), notice.NoticeId);
     }
+
+    [Fact]
+    public void A_write_off_is_approved_by_someone_other_than_its_proposer()
+    {
+        var b = LoanBuilder.Disbursed().CloseThrough(Due1.AddDays(180));
+        b.Then(WriteOffDecisions.Propose(b.Loan, Guid.NewGuid(), "sup-1", Due1.AddDays(180), TestData.Now)!);
+        Assert.Null(WriteOffDecisions.Propose(b.Loan, Guid.NewGuid(), "sup-1", Due1.AddDays(180), TestData.Now));
+
+        Assert.Equal("write_off.same_person", Assert.Throws<LendingRuleViolated>(() =>
+            WriteOffDecisions.Approve(b.Loan, "sup-1", Due1.AddDays(181), TestData.Now)).Code);
+        var written = WriteOffDecisions.Approve(b.Loan, "sup-2", Due1.AddDays(181), TestData.Now);
+        b.Then(written);
+
+        Assert.Equal(LoanStatus.WrittenOff, b.Loan.Status);
+        Assert.Equal(12_000m, written.PrincipalWrittenOff);
+        var recovery = Assert.IsType<PaymentReceived>(Assert.Single(b.Pay(300m, Due1.AddDays(182))));
+        Assert.True(recovery.Recovery);
+        Assert.Equal(LoanStatus.WrittenOff, b.Loan.Status);
+    }
 }

@@ -20,10 +20,10 @@ public sealed record RecordPaymentRequest(decimal? Amount, DateOnly? PaidOn, str
 /// <summary>How a payment was allocated (API.md), with the loan's position after it.</summary>
 public sealed record PaymentResponse(
     string Reference, decimal Amount, DateOnly PaidOn, decimal Penalty, decimal Fees, decimal Interest, decimal Principal,
-    decimal Overpayment, IReadOnlyList<AllocationLine> Lines)
+    decimal Overpayment, bool Recovery, IReadOnlyList<AllocationLine> Lines)
 {
     public static PaymentResponse From(PaymentReceived p) =>
-        new(p.Reference, p.Amount, p.PaidOn, p.Penalty, p.Fees, p.Interest, p.Principal, p.Overpayment, p.Lines);
+        new(p.Reference, p.Amount, p.PaidOn, p.Penalty, p.Fees, p.Interest, p.Principal, p.Overpayment, p.Recovery, p.Lines);
 }
 
 public static class RecordPaymentEndpoint

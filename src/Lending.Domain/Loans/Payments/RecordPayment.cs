@@ -17,7 +17,8 @@ public static class PaymentDecisions
         string actor, DateTimeOffset now)
     {
         if (Duplicate(cmd, loan) is not null) return [];
-        if (loan.IsClosed)
+        // Collection goes on after a write-off: what comes in then is a recovery.
+        if (loan.IsClosed && loan.Status != LoanStatus.WrittenOff)
             throw new LendingRuleViolated("payment.loan_closed", $"The loan is {loan.Status}; it takes no more payments.", RefusalKind.Conflict);
         if (cmd.Amount <= 0m)
             throw new LendingRuleViolated("payment.amount_not_positive", "The amount must be greater than zero.");
@@ -31,7 +32,7 @@ public static class PaymentDecisions
 
         var allocation = Waterfall.Allocate(loan, cmd.Amount, cmd.PaidOn);
         var payment = new PaymentReceived(loan.Id, cmd.Reference, cmd.Amount, cmd.PaidOn, allocation.Lines,
-            allocation.Overpayment, actor, now, businessDate);
+            allocation.Overpayment, actor, now, businessDate, Recovery: loan.Status == LoanStatus.WrittenOff);
         var events = new List<ILoanEvent> { payment };
 
         var after = Loan.Evolve(loan, payment);
@@ -48,6 +49,9 @@ public static class PaymentDecisions
             events.Add(new LoanPaidOff(loan.Id, cmd.PaidOn, after.Installments.Sum(i => i.TotalPaid), businessDate));
             return events;
         }
+
+        // A written-off loan stays charged off (and on its stage) until recoveries settle everything.
+        if (after.Status == LoanStatus.WrittenOff) return events;
 
         // Immediate reclassification: the payment moves DPD and bucket now, not at the next close of business.
         var dpd = LoanPosition.DpdOf(after, businessDate);
