@@ -2,6 +2,7 @@ using Lending.Api.Setup;
 using Lending.Api.Escalation;
 using Lending.Domain.CloseOfBusiness;
 using Lending.Domain.Escalation;
+using Lending.Domain.Products;
 using Lending.Domain.Loans;
 using Lending.Domain.Loans.Delinquency;
 using Marten;
@@ -57,10 +58,12 @@ public static class CloseBusinessDateHandler
     {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
         var loans = await session.LoadManyAsync<Loan>(ct, batch.Select(b => b.LoanId));
+        var ladders = (await session.LoadManyAsync<Product>(ct, loans.Select(l => l.ProductCode).Distinct()))
+            .ToDictionary(p => p.Code, p => p.Ladder ?? ladder);
         var actions = new OutgoingMessages();
         foreach (var loan in loans)
         {
-            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets, ladder);
+            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder));
             // Expected version: a payment committed meanwhile makes this batch fail and retry on fresh state.
             if (events.Count > 0) session.Events.Append(loan.Id, loan.Version + events.Count, [.. events]);
             // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.

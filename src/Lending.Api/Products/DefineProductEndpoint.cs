@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Lending.Api.Auth;
 using Lending.Api.Setup;
+using Lending.Domain.Escalation;
 using Lending.Domain.Products;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -25,7 +26,8 @@ public sealed record ProductRequest(
     ConductProfile? ConductProfile,
     string? Currency,
     IReadOnlyList<Component>? AllocationOrder,
-    decimal? ArrearsTolerance);
+    decimal? ArrearsTolerance,
+    IReadOnlyList<LadderStage>? Ladder);
 
 public static class DefineProductEndpoint
 {
@@ -49,7 +51,8 @@ public static class DefineProductEndpoint
         var product = ProductDecisions.Define(new DefineProduct(code, request.Name!.Trim(), request.Amortization!.Value,
             request.Installments, request.Frequency, request.TermDays, request.AnnualRate!.Value, request.DayCount,
             request.GraceDays, request.PenaltyMultiplier, request.LateFee, request.RateCap, request.ConductProfile,
-            request.Currency!, request.AllocationOrder, request.ArrearsTolerance), clock.GetUtcNow(), user.Id());
+            request.Currency!, request.AllocationOrder, request.ArrearsTolerance,
+            request.Ladder is { } ladder ? new EscalationLadder(ladder) : null), clock.GetUtcNow(), user.Id());
         session.Store(product);
         return ProductResponse.From(product);
     }

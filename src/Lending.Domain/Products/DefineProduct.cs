@@ -29,7 +29,8 @@ public sealed record DefineProduct(
     ConductProfile? ConductProfile,
     string Currency,
     IReadOnlyList<Component>? AllocationOrder = null,
-    decimal? ArrearsTolerance = null);
+    decimal? ArrearsTolerance = null,
+    Escalation.EscalationLadder? Ladder = null);
 
 public static class ProductDecisions
 {
@@ -70,7 +71,16 @@ public static class ProductDecisions
             "The allocation order names each of penalty, fees, interest and principal exactly once.");
         Require(terms.LateFee >= 0, "product.late_fee_negative", "The late fee cannot be negative.");
 
-        return new Product(cmd.Code, cmd.Name, terms, now, actor);
+        if (cmd.Ladder is { } ladder)
+        {
+            Require(ladder.Stages.Count > 0, "product.ladder_empty", "A ladder has at least one stage.");
+            Require(ladder.Stages.Zip(ladder.Stages.Skip(1)).All(p => p.First.Stage < p.Second.Stage), "product.ladder_order",
+                "Ladder stages are listed once each, in order (reminder, early_collection, late_collection, demand, legal_review, write_off).");
+            Require(ladder.Stages.All(s => s.Stage != Loans.EscalationStage.None), "product.ladder_order", "'none' is not a stage to enter.");
+            Require(ladder.Stages.All(s => s.MinDpd is > 0 || s.AfterGrace || s.MinBrokenPromises is > 0), "product.ladder_condition",
+                "Each stage needs an entry condition: minDpd, afterGrace or minBrokenPromises.");
+        }
+        return new Product(cmd.Code, cmd.Name, terms, now, actor, cmd.Ladder);
     }
 
     private static void Require(bool condition, string code, string detail)

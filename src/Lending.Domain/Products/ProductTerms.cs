@@ -63,8 +63,13 @@ public sealed record ProductTerms(
     public decimal PenaltyRate => Math.Max(0m, Math.Min(AnnualRate * PenaltyMultiplier, RateCap - AnnualRate));
 }
 
-/// <summary>A lending product as configured by an administrator.</summary>
-public sealed record Product(string Code, string Name, ProductTerms Terms, DateTimeOffset UpdatedAt, string UpdatedBy)
+/// <summary>
+/// A lending product as configured by an administrator. The escalation ladder is collection policy, not contract:
+/// it lives on the product (not in the terms a loan snapshots), so a change applies to the product's loans at once.
+/// Null means the service's default ladder.
+/// </summary>
+public sealed record Product(string Code, string Name, ProductTerms Terms, DateTimeOffset UpdatedAt, string UpdatedBy,
+    Escalation.EscalationLadder? Ladder = null)
 {
     /// <summary>Marten document identity.</summary>
     public string Id => Code;

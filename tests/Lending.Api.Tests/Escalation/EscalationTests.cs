@@ -108,3 +108,36 @@ public class EscalationTests(AppFixture app) : ApiTest(app)
         Assert.Equal("early_collection", Assert.Single(await Events("loan_cured")).GetProperty("from").GetString());
     }
 }
+
+public class ProductLadderTests(AppFixture app) : ApiTest(app)
+{
+    [Fact]
+    public async Task A_product_can_bring_its_own_ladder()
+    {
+        await AsAdmin(s => s.Put.Json(new
+        {
+            name = "Short ladder", amortization = "annuity", installments = 12, annualRate = 0.12, currency = "CNY",
+            ladder = new object[]
+            {
+                new { stage = "reminder", action = "reminder_notice", minDpd = 2 },
+                new { stage = "legal_review", action = "legal_referral", minDpd = 10 },
+            },
+        }).ToUrl("/products/SHORT"));
+        var product = await ReadJson(await As(Roles.Collector, s => s.Get.Url("/products/SHORT")));
+        Assert.Equal(2, product.GetProperty("ladder").GetArrayLength());
+        var loanId = await DisburseLoan(productCode: "SHORT");
+
+        await AdvanceDays(28 + 1);
+        Assert.Equal("none", (await GetLoan(loanId)).GetProperty("stage").GetString());
+        await AdvanceDays(9);
+        Assert.Equal("legal_review", (await GetLoan(loanId)).GetProperty("stage").GetString());
+
+        await (await AsAdmin(s =>
+        {
+            s.Put.Json(new { name = "Bad", amortization = "annuity", installments = 12, annualRate = 0.12, currency = "CNY",
+                ladder = new object[] { new { stage = "demand", action = "demand_letter", minDpd = 60 }, new { stage = "reminder", action = "reminder_notice", minDpd = 1 } } })
+                .ToUrl("/products/BAD");
+            s.StatusCodeShouldBe(422);
+        })).ShouldBeProblem(422, "product.ladder_order");
+    }
+}
