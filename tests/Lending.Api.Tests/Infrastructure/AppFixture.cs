@@ -29,24 +29,7 @@ public sealed class AppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("lending_api");
-        Host = await AlbaHost.For<Program>(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("ConnectionStrings:Lending", ConnectionString);
-            builder.UseSetting("Lending:Auth:DevTokens", "true");
-            builder.UseSetting("Lending:BusinessDate:Initial", StartDate.ToString("yyyy-MM-dd"));
-            builder.UseSetting("Lending:Demo:Seed", "false");
-            // Small batches, so every close-of-business test also crosses batch boundaries.
-            builder.UseSetting("Lending:CloseOfBusiness:BatchSize", "2");
-            builder.UseSetting("Lending:Notifications:Directory", NoticeDirectory);
-            builder.ConfigureServices(services =>
-            {
-                services.AddSingleton<TimeProvider>(Clock);
-                services.RunWolverineInSoloMode();
-                services.MartenDaemonModeIsSolo();
-                services.DisableAllExternalWolverineTransports();
-            });
-        });
+        Host = await TestHosts.StartAsync(ConnectionString, Clock, NoticeDirectory, solo: true, batchSize: 2);
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,33 @@
+using Alba;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace Lending.Api.Tests.Infrastructure;
+
+/// <summary>Starts the real API host against a test database.</summary>
+public static class TestHosts
+{
+    /// <param name="solo">One node (the shared fixture); false runs Wolverine balanced and the daemon HotCold, as in production.</param>
+    public static Task<IAlbaHost> StartAsync(string connectionString, TimeProvider clock, string noticeDirectory, bool solo, int batchSize) =>
+        AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("ConnectionStrings:Lending", connectionString);
+            builder.UseSetting("Lending:Auth:DevTokens", "true");
+            builder.UseSetting("Lending:BusinessDate:Initial", AppFixture.StartDate.ToString("yyyy-MM-dd"));
+            builder.UseSetting("Lending:Demo:Seed", "false");
+            // Small batches, so close-of-business tests also cross batch boundaries.
+            builder.UseSetting("Lending:CloseOfBusiness:BatchSize", batchSize.ToString());
+            builder.UseSetting("Lending:Notifications:Directory", noticeDirectory);
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton(clock);
+                if (!solo) return;
+                services.RunWolverineInSoloMode();
+                services.MartenDaemonModeIsSolo();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+}
