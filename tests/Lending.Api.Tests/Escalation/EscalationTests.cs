@@ -96,6 +96,32 @@ public class EscalationTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task Two_broken_promises_accelerate_the_loan_to_late_collection()
+    {
+        var past = new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero);
+        if (App.Clock.GetUtcNow() < past) App.Clock.SetUtcNow(past);
+        foreach (var (today, due) in new[] { ("2026-03-02", "2026-03-03"), ("2026-03-04", "2026-03-05") })
+        {
+            await AdvanceToDpd(DateOnly.Parse(today).DayNumber - new DateOnly(2026, 2, 28).DayNumber);
+            await As(Roles.Supervisor, s =>
+            {
+                s.Post.Json(new
+                {
+                    channel = "phone", direction = "outbound", party = "borrower", outcome = "promise_to_pay",
+                    occurredAt = $"{today}T10:00:00+08:00", summary = "Promised to pay 300", promise = new { amount = 300, dueOn = due },
+                }).ToUrl($"/loans/{_loanId}/contacts");
+                s.StatusCodeShouldBe(201);
+            });
+        }
+        await AdvanceToDpd(6); // 6 Mar: both promises broken, DPD only 6
+
+        Assert.Equal("late_collection", await Stage());
+        var late = (await Events("loan_escalated")).Single(e => e.GetProperty("to").GetString() == "late_collection");
+        Assert.Equal("2 broken promises", late.GetProperty("reason").GetString());
+        Assert.Equal(2, (await Events("promise_broken")).Count);
+    }
+
+    [Fact]
     public async Task A_payment_that_cures_the_loan_takes_it_off_the_ladder_at_once()
     {
         await AdvanceToDpd(10);
