@@ -9,7 +9,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
-ENV ASPNETCORE_URLS=http://0.0.0.0:8080
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    Lending__Notifications__Directory=/tmp/lending-notices
 EXPOSE 8080
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Lending.Api.dll"]
