@@ -1,6 +1,7 @@
 using Lending.Api.BusinessDates;
 using Lending.Api.Setup;
 using Lending.Domain.Loans;
+using Lending.Domain.Collections;
 using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Disbursement;
@@ -36,6 +37,9 @@ public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOp
         ("North", "Beijing-01", "Asia/Shanghai"), ("South", "Shenzhen-03", "Asia/Shanghai"),
         ("US-West", "Oakland-01", "America/Los_Angeles"), ("US-East", "Newark-02", "America/New_York"),
     ];
+
+    /// <summary>Collectors of the demo portfolio: get a token for one of them to work a queue.</summary>
+    public static readonly string[] DemoCollectors = ["agent-7", "agent-8"];
 
     private static readonly string[] Surnames = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Garcia", "Smith", "Nguyen", "Okafor"];
     private static readonly string[] Given = ["Wei", "Fang", "Min", "Jing", "Lei", "Maria", "James", "Linh", "Chidi", "Yan"];
@@ -97,8 +101,22 @@ public sealed class DemoPortfolioSeeder(IDocumentStore store, IOptions<LendingOp
         var produced = new List<object>();
         for (var day = loan.DisbursedOn.AddDays(1); day <= today; day = day.AddDays(1))
         {
-            var cob = LoanCloseOfBusiness.Decide(loan, day, buckets, ladder);
+            var cob = LoanCloseOfBusiness.Decide(loan, day, buckets, ladder).ToList();
             foreach (var e in cob) loan = Loan.Evolve(loan, e);
+            // The demo's collectors take the loans the ladder queues, so their queues have work in them.
+            foreach (var escalated in cob.OfType<LoanEscalated>().ToList())
+            {
+                var collector = escalated.Action switch
+                {
+                    EscalationAction.AssignCollectorQueue => DemoCollectors[random.Next(DemoCollectors.Length)],
+                    EscalationAction.AssignSeniorQueue => "senior-collections",
+                    _ => null,
+                };
+                if (collector is null) continue;
+                var assigned = CollectionsDecisions.Assign(loan, AssigneeKind.Collector, collector, new CollectionsActor(Actor, true), day, now);
+                foreach (var e in assigned) loan = Loan.Evolve(loan, e);
+                cob.AddRange(assigned);
+            }
             produced.AddRange(cob);
             if (behaviour == Behaviour.Defaulter || loan.IsClosed) continue;
 

@@ -3,6 +3,7 @@ using Lending.Api.Demo;
 using Lending.Api.Setup;
 using Lending.Api.Tests.Infrastructure;
 using Lending.Domain.Loans;
+using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Products;
 using Marten;
@@ -32,6 +33,10 @@ public class DemoPortfolioTests(AppFixture app) : ApiTest(app)
         Assert.Contains(loans, l => l.Installments.Any(i => i.Penalty > 0m));
         // Every loan's recorded bucket is the one its DPD gives today: the seeded history is closed through today.
         Assert.All(loans, l => Assert.Equal(BucketPolicy.Default.For(LoanPosition.DpdOf(l, AppFixture.StartDate)), l.Bucket));
+
+        // The ladder's queue assignments were carried out, so the demo collectors have work.
+        Assert.Contains(loans, l => l.AssignedTo is "agent-7" or "agent-8");
+        Assert.All(loans.Where(l => l.Stage >= EscalationStage.EarlyCollection && !l.IsClosed), l => Assert.NotNull(l.AssignedTo));
 
         // Seeding again (a second start) adds nothing.
         await Seeder().StartAsync(default);
