@@ -46,6 +46,9 @@ public sealed record LoanResponse(
     bool CeaseContact,
     bool DisputeUnverified,
     Lending.Domain.Escalation.PendingWriteOff? PendingWriteOff,
+    bool Restructured,
+    Lending.Domain.Restructuring.PendingRestructure? PendingRestructure,
+    bool PlanBreached,
     DateOnly? WrittenOffOn,
     int OpenComplaints,
     string? Region,
@@ -61,7 +64,8 @@ public sealed record LoanResponse(
             p.PrincipalOutstanding, p.InterestOutstanding, p.PenaltyOutstanding, p.FeesOutstanding, p.TotalOutstanding,
             p.Arrears, p.NextDueDate, l.IsPaused, l.ClosedOn, l.Overpaid, l.AssignedTo, l.Collections.Assignment?.Kind,
             l.Collections.OpenPromise, l.Collections.BrokenPromises, l.Collections.KeptPromises, l.Collections.CeaseContact,
-            l.Collections.DisputeUnverified, l.PendingWriteOff, l.WrittenOffOn, l.Collections.OpenComplaints.Count, l.Region, l.Branch,
+            l.Collections.DisputeUnverified, l.PendingWriteOff, l.Restructuring.Restructured, l.Restructuring.Pending,
+            l.Restructuring.PlanBreached, l.WrittenOffOn, l.Collections.OpenComplaints.Count, l.Region, l.Branch,
             BorrowerResponse.For(l.Borrower, user), l.Terms, l.Version);
     }
 }

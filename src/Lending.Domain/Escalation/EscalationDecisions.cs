@@ -34,5 +34,8 @@ public static class EscalationDecisions
         stage.MinDpd is { } min && dpd >= min ? $"dpd {dpd} >= {min}"
         : stage.AfterGrace && dpd > loan.Terms.GraceDays ? $"dpd {dpd} past {loan.Terms.GraceDays} grace days"
         : stage.MinBrokenPromises is { } promises && loan.Collections.BrokenPromises >= promises ? $"{loan.Collections.BrokenPromises} broken promises"
+        : stage.OnPlanBreach && loan.Restructuring.PlanBreached ? "plan breach after a restructure"
+        // DOMAIN.md: a breach escalates at once to the stage the loan was at when restructured, or higher.
+        : loan.Restructuring.PlanBreached && stage.Stage <= loan.Restructuring.StageAtRestructure ? "plan breach: back to the stage at restructure"
         : null;
 }

@@ -7,10 +7,11 @@ public enum EscalationAction { ReminderNotice, AssignCollectorQueue, AssignSenio
 
 /// <summary>
 /// One rung of the ladder: entered when any of its conditions holds — DPD at least <see cref="MinDpd"/>, DPD past
-/// the product's grace (<see cref="AfterGrace"/>), at least <see cref="MinBrokenPromises"/> broken promises.
+/// the product's grace (<see cref="AfterGrace"/>), at least <see cref="MinBrokenPromises"/> broken promises, a breach of a
+/// restructured plan (<see cref="OnPlanBreach"/>).
 /// </summary>
 public sealed record LadderStage(EscalationStage Stage, EscalationAction Action, int? MinDpd = null, bool AfterGrace = false,
-    int? MinBrokenPromises = null);
+    int? MinBrokenPromises = null, bool OnPlanBreach = false);
 
 /// <summary>The escalation ladder (DOMAIN.md); stages are configuration, and only move forward except a cure.</summary>
 public sealed record EscalationLadder(IReadOnlyList<LadderStage> Stages)
@@ -20,7 +21,7 @@ public sealed record EscalationLadder(IReadOnlyList<LadderStage> Stages)
         new(EscalationStage.EarlyCollection, EscalationAction.AssignCollectorQueue, AfterGrace: true),
         new(EscalationStage.LateCollection, EscalationAction.AssignSeniorQueue, MinDpd: 31, MinBrokenPromises: 2),
         new(EscalationStage.Demand, EscalationAction.DemandLetter, MinDpd: 61),
-        new(EscalationStage.LegalReview, EscalationAction.LegalReferral, MinDpd: 91),
+        new(EscalationStage.LegalReview, EscalationAction.LegalReferral, MinDpd: 91, OnPlanBreach: true),
         new(EscalationStage.WriteOff, EscalationAction.WriteOffProposal, MinDpd: 180),
     ]);
 }

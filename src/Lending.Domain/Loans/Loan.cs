@@ -1,6 +1,7 @@
 using Lending.Domain.Collections;
 using Lending.Domain.Escalation;
 using Lending.Domain.Loans.Ledger;
+using Lending.Domain.Restructuring;
 using Lending.Domain.Products;
 
 namespace Lending.Domain.Loans;
@@ -35,6 +36,7 @@ public sealed record Loan(
     IReadOnlyDictionary<string, PaymentReceived> Payments,
     IReadOnlyList<string> CompletedActions,
     PendingWriteOff? PendingWriteOff,
+    RestructuringState Restructuring,
     DateOnly? WrittenOffOn,
     decimal Overpaid,
     DateOnly? ClosedOn,
@@ -67,7 +69,7 @@ public sealed record Loan(
     public static Loan Disbursed(LoanDisbursed e) => new(
         e.LoanId, LoanStatus.Active, e.ProductCode, e.Terms, e.Borrower, e.Principal, e.Currency, e.DisbursedOn,
         e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, CollectionsState.Empty,
-        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), CompletedActions: [], PendingWriteOff: null, WrittenOffOn: null, Overpaid: 0m,
+        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), CompletedActions: [], PendingWriteOff: null, Restructuring: RestructuringState.None, WrittenOffOn: null, Overpaid: 0m,
         ClosedOn: null, LastBusinessDate: e.BusinessDate);
 
     public static Loan Evolve(Loan? state, object @event)
@@ -124,6 +126,13 @@ public sealed record Loan(
             LoanCured => loan with { Stage = EscalationStage.None },
             WriteOffProposed w => loan with { PendingWriteOff = new PendingWriteOff(w.ProposalId, w.ProposedBy, w.Dpd, w.TotalOutstanding, w.BusinessDate) },
             WriteOffRejected => loan with { PendingWriteOff = null },
+            RestructureRequested r => loan with
+            {
+                Restructuring = loan.Restructuring with { Pending = new(r.RequestId, r.Terms, r.ProposedBy, r.BusinessDate) },
+            },
+            RestructureRejected => loan with { Restructuring = loan.Restructuring with { Pending = null } },
+            LoanRestructured r => Restructured(loan, r),
+            PlanBreached => loan with { Restructuring = loan.Restructuring with { PlanBreached = true } },
             LoanWrittenOff w => loan with { Status = LoanStatus.WrittenOff, PendingWriteOff = null, WrittenOffOn = w.BusinessDate },
             NoticeSent n => loan with { CompletedActions = [.. loan.CompletedActions, n.NoticeId] },
             LegalReferralMade r => loan with { CompletedActions = [.. loan.CompletedActions, r.ActionId] },
@@ -132,6 +141,26 @@ public sealed record Loan(
                 Status = LoanStatus.PaidOff, ClosedOn = o.PaidOffOn, Bucket = DelinquencyBucket.Current, Stage = EscalationStage.None,
             },
             _ => loan with { Collections = loan.Collections.Apply(@event) },
+        };
+    }
+
+    private static Loan Restructured(Loan loan, LoanRestructured r)
+    {
+        var installments = loan.Installments.Select(i =>
+        {
+            var waived = r.Waived.FirstOrDefault(w => w.Installment == i.Number);
+            if (waived is not null) i = i with { Penalty = i.Penalty - waived.Penalty, Fees = i.Fees - waived.Fees };
+            // A replaced instalment is closed at what was paid on it; the new ones carry what it still owed.
+            return r.Replaced.Contains(i.Number)
+                ? i with { Principal = i.PrincipalPaid, Interest = i.InterestPaid + i.InterestWaived, Penalty = i.PenaltyPaid, Fees = i.FeesPaid }
+                : i;
+        }).Concat(r.Installments.Select(n => new Installment(n.Number, n.DueDate, n.Principal, n.Interest, n.Penalty, n.Fees))).ToArray();
+        return loan with
+        {
+            Installments = installments,
+            Status = loan.Status is LoanStatus.Active or LoanStatus.Overdue ? LoanStatus.Restructured : loan.Status,
+            Restructuring = new RestructuringState(null, true, r.StageAtRestructure,
+                r.Installments.Count == 0 ? loan.Restructuring.FirstRestructuredInstallment : r.Installments.Min(n => n.Number), false),
         };
     }
 

@@ -14,8 +14,13 @@ public static class LoanCloseOfBusiness
     public static IReadOnlyList<ILoanEvent> Decide(Loan loan, DateOnly date, BucketPolicy buckets, EscalationLadder ladder)
     {
         var events = Classify(loan, date, buckets);
-        // The ladder moves on what this day's classification produced (DPD, broken promises).
         var classified = events.Aggregate(loan, (l, e) => Loan.Evolve(l, e));
+        if (Restructuring.RestructuringDecisions.Breach(classified, date) is { } breach)
+        {
+            events.Add(breach);
+            classified = Loan.Evolve(classified, breach);
+        }
+        // The ladder moves on what this day's classification produced (DPD, broken promises, a plan breach).
         return [.. events, .. EscalationDecisions.Decide(classified, date, ladder)];
     }
 

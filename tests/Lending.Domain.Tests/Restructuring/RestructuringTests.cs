@@ -1,0 +1,105 @@
+using Lending.Domain.Escalation;
+using Lending.Domain.Loans;
+using Lending.Domain.Loans.Delinquency;
+using Lending.Domain.Restructuring;
+using Lending.Domain.Tests.Loans;
+
+namespace Lending.Domain.Tests.Restructuring;
+
+/// <summary>Instalment 1 of the test loan (12,000 at 12%, 12 months) falls due on 15 Feb 2026; grace 3 days.</summary>
+public class RestructuringTests
+{
+    private static readonly DateOnly Due1 = new(2026, 2, 15);
+    private static readonly DateOnly Day40 = Due1.AddDays(40);
+
+    private static LoanBuilder LateLoanWith(RestructureTerms terms)
+    {
+        var b = LoanBuilder.Disbursed(lateFee: 25m).CloseThrough(Day40);
+        b.Then(RestructuringDecisions.Request(b.Loan, terms, "lost job in January", ["termination letter"], "agent-7", Guid.NewGuid(), Day40, TestData.Now));
+        return b;
+    }
+
+    private static IReadOnlyList<ILoanEvent> Approve(LoanBuilder b, string approver = "sup-1") =>
+        RestructuringDecisions.Approve(b.Loan, approver, Day40, TestData.Now, BucketPolicy.Default);
+
+    [Fact]
+    public void The_proposer_cannot_approve_and_a_second_request_waits_for_the_first()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.Extension, 2, null, null, null));
+        Assert.Equal("restructure.same_person", Assert.Throws<LendingRuleViolated>(() => Approve(b, "agent-7")).Code);
+        Assert.Equal("restructure.pending", Assert.Throws<LendingRuleViolated>(() => RestructuringDecisions.Request(b.Loan,
+            new RestructureTerms(RestructureType.Extension, 1, null, null, null), "x", [], "agent-7", Guid.NewGuid(), Day40, TestData.Now)).Code);
+    }
+
+    [Fact]
+    public void An_extension_shifts_what_is_open_by_n_periods_and_cures_the_arrears()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.Extension, 2, null, null, null));
+        var owedBefore = LoanPosition.Of(b.Loan, Day40);
+        var unpaidBefore = b.Loan.Installments.Sum(i => i.TotalDue);
+
+        var events = Approve(b);
+        b.Then([.. events]);
+
+        var restructured = events.OfType<LoanRestructured>().Single();
+        Assert.Equal(12, restructured.Replaced.Count);
+        Assert.Equal(new DateOnly(2026, 4, 15), restructured.Installments[0].DueDate);
+        Assert.Equal(unpaidBefore, b.Loan.Installments.Sum(i => i.TotalDue)); // nothing forgiven, nothing added
+        Assert.Equal(owedBefore.PrincipalOutstanding, LoanPosition.Of(b.Loan, Day40).PrincipalOutstanding);
+        Assert.Equal((LoanStatus.Restructured, 0, EscalationStage.None), (b.Loan.Status, LoanPosition.DpdOf(b.Loan, Day40), b.Loan.Stage));
+        Assert.Contains(events, e => e is LoanCured);
+        Assert.Equal(EscalationStage.LateCollection, restructured.StageAtRestructure);
+    }
+
+    [Fact]
+    public void An_instalment_plan_spreads_the_arrears_and_reamortizes_the_principal()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.InstallmentPlan, 18, null, null, null));
+        var billedInterest = LoanPosition.Billed(b.Loan, Day40).Sum(i => i.InterestDue);
+        var penalty = b.Loan.Installments.Sum(i => i.PenaltyDue);
+        var fees = b.Loan.Installments.Sum(i => i.FeesDue);
+
+        var restructured = Approve(b).OfType<LoanRestructured>().Single();
+
+        Assert.Equal(18, restructured.Installments.Count);
+        Assert.Equal(12_000m, restructured.Installments.Sum(i => i.Principal));
+        Assert.Equal(penalty, restructured.Installments.Sum(i => i.Penalty));
+        Assert.Equal(fees, restructured.Installments.Sum(i => i.Fees));
+        Assert.True(restructured.Installments.Sum(i => i.Interest) > billedInterest);
+        Assert.Equal(Day40.AddMonths(1), restructured.Installments[0].DueDate);
+    }
+
+    [Fact]
+    public void A_penalty_waiver_forgives_penalty_then_fees_up_to_the_amount()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.PenaltyWaiver, null, null, 20m, null));
+        var penaltyBefore = b.Loan.Installments.Sum(i => i.PenaltyDue);
+        Assert.InRange(penaltyBefore, 10m, 20m);
+        b.Then([.. Approve(b)]);
+        Assert.Equal(0m, b.Loan.Installments.Sum(i => i.PenaltyDue));
+        Assert.Equal(50m - (20m - penaltyBefore), b.Loan.Installments.Sum(i => i.FeesDue)); // the rest of the 20 off the late fees
+    }
+
+    [Fact]
+    public void Missing_a_restructured_instalment_past_grace_is_a_plan_breach_that_escalates_at_once()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null));
+        b.Then([.. Approve(b)]);
+        var firstNew = b.Loan.Installments.First(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment);
+
+        b.CloseThrough(firstNew.DueDate.AddDays(3));
+        Assert.Empty(b.Events.OfType<PlanBreached>());
+
+        b.CloseThrough(firstNew.DueDate.AddDays(4));
+        var breach = Assert.Single(b.Events.OfType<PlanBreached>());
+        Assert.Equal(firstNew.Number, breach.Installment);
+        Assert.Equal(EscalationStage.LegalReview, b.Loan.Stage);
+        Assert.Contains(b.Events.OfType<LoanEscalated>(), e => e.To == EscalationStage.LegalReview && e.Reason == "plan breach after a restructure");
+    }
+
+    [Theory]
+    [InlineData(RestructureType.RateReduction)]
+    [InlineData(RestructureType.Settlement)]
+    public void Rate_reductions_and_settlements_are_not_offered_yet(RestructureType type) =>
+        Assert.Equal("restructure.type_not_supported", Assert.Throws<LendingRuleViolated>(() => LateLoanWith(new RestructureTerms(type, null, 0.05m, null, 100m))).Code);
+}
