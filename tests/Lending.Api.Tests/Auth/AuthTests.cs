@@ -107,12 +107,12 @@ public class DevTokenSwitchTests
     public void With_development_tokens_off_the_issuer_answers_404()
     {
         var problem = IssueDevTokenEndpoint.Validate(new IssueDevToken("agent-7", ["collector"]),
-            Microsoft.Extensions.Options.Options.Create(new Setup.LendingOptions()));
+            Microsoft.Extensions.Options.Options.Create(new Lending.Api.Setup.LendingOptions()));
         Assert.Equal(404, problem.Status);
         Assert.Equal("dev_tokens.disabled", problem.Extensions["code"]);
     }
 
     [Fact]
     public void Development_tokens_are_off_unless_configured() =>
-        Assert.False(new Setup.LendingOptions().Auth.DevTokens);
+        Assert.False(new Lending.Api.Setup.LendingOptions().Auth.DevTokens);
 }

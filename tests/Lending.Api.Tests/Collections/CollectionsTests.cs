@@ -112,6 +112,7 @@ public class CollectionsTests(AppFixture app) : ApiTest(app)
         foreach (var field in new[] { "direction", "party", "occurredAt", "summary", "promise" })
             Assert.True(errors.TryGetProperty(field, out _), field);
         await (await Record(new { channel = "pigeon" }, 400)).ShouldBeProblem(400, "request.malformed");
+        await (await Record(Contact(at: "2027-01-01T10:00:00+08:00"), 422)).ShouldBeProblem(422, "contact.in_future");
     }
 
     [Theory]
