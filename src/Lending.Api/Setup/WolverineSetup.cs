@@ -17,6 +17,8 @@ public static class WolverineSetup
 
         opts.OnException<Npgsql.NpgsqlException>().RetryWithCooldown(
             TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
-        opts.OnException<JasperFx.ConcurrencyException>().RetryTimes(3);
+        // A payment landing on a loan while its close-of-business batch runs: retry the batch on fresh state.
+        opts.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
     });
 }
