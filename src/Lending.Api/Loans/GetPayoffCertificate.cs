@@ -69,6 +69,9 @@ public static class GetPayoffCertificateEndpoint
             loan.ProductCode, loan.Currency, loan.Principal, loan.DisbursedOn, closedOn, paid,
             i.Sum(x => x.InterestWaived), loan.Overpaid, payments, today,
             $"Loan {loan.Id} of {loan.Borrower.Name}, disbursed on {loan.DisbursedOn:yyyy-MM-dd} for {loan.Principal:0.00} {loan.Currency}, " +
-            $"was repaid in full on {closedOn:yyyy-MM-dd}. Nothing remains owed under this contract.");
+            (loan.Status == LoanStatus.Settled
+                ? $"was settled by agreement on {closedOn:yyyy-MM-dd}; the balance beyond the agreed amount is forgiven. "
+                : $"was repaid in full on {closedOn:yyyy-MM-dd}. ") +
+            "Nothing remains owed under this contract.");
     }
 }

@@ -101,6 +101,8 @@ public sealed record Loan(
                 Payments = new Dictionary<string, PaymentReceived>(loan.Payments) { [p.Reference] = p },
                 Overpaid = loan.Overpaid + p.Overpayment,
                 Collections = loan.Collections.PaymentReceived(p.Amount - p.Overpayment, p.PaidOn),
+                Restructuring = loan.Restructuring.SettlementAmount is null ? loan.Restructuring
+                    : loan.Restructuring with { SettlementPaid = loan.Restructuring.SettlementPaid + p.Amount - p.Overpayment },
             },
             PenaltyAccrued a => loan with
             {
@@ -132,6 +134,10 @@ public sealed record Loan(
             },
             RestructureRejected => loan with { Restructuring = loan.Restructuring with { Pending = null } },
             LoanRestructured r => Restructured(loan, r),
+            LoanSettled o => loan with
+            {
+                Status = LoanStatus.Settled, ClosedOn = o.SettledOn, Bucket = DelinquencyBucket.Current, Stage = EscalationStage.None,
+            },
             PlanBreached => loan with { Restructuring = loan.Restructuring with { PlanBreached = true } },
             LoanWrittenOff w => loan with { Status = LoanStatus.WrittenOff, PendingWriteOff = null, WrittenOffOn = w.BusinessDate },
             NoticeSent n => loan with { CompletedActions = [.. loan.CompletedActions, n.NoticeId] },
@@ -160,7 +166,8 @@ public sealed record Loan(
             Installments = installments,
             Status = loan.Status is LoanStatus.Active or LoanStatus.Overdue ? LoanStatus.Restructured : loan.Status,
             Restructuring = new RestructuringState(null, true, r.StageAtRestructure,
-                r.Installments.Count == 0 ? loan.Restructuring.FirstRestructuredInstallment : r.Installments.Min(n => n.Number), false),
+                r.Installments.Count == 0 ? loan.Restructuring.FirstRestructuredInstallment : r.Installments.Min(n => n.Number), false,
+                r.SettlementAmount ?? loan.Restructuring.SettlementAmount, loan.Restructuring.SettlementPaid),
         };
     }
 

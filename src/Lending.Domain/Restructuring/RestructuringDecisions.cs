@@ -30,8 +30,11 @@ public static class RestructuringDecisions
                 throw new LendingRuleViolated("restructure.periods_out_of_range", $"An instalment plan has 1 to {MaxPlanInstallments} instalments.");
             case RestructureType.PenaltyWaiver when terms.WaiveAmount is not > 0m || !Money.HasAtMostTwoDecimals(terms.WaiveAmount.Value):
                 throw new LendingRuleViolated("restructure.waive_amount_invalid", "The amount to waive must be positive, in cents.");
-            case RestructureType.RateReduction or RestructureType.Settlement:
-                throw new LendingRuleViolated("restructure.type_not_supported", $"{terms.Type} restructures are not available yet.");
+            case RestructureType.RateReduction when terms.NewRate is not { } rate || rate < 0m || rate >= loan.Terms.AnnualRate:
+                throw new LendingRuleViolated("restructure.new_rate_invalid", $"The new rate must be at least 0 and below the contract rate {loan.Terms.AnnualRate}.");
+            case RestructureType.Settlement when terms.SettlementAmount is not { } amount || amount <= 0m || !Money.HasAtMostTwoDecimals(amount)
+                                                 || amount >= LoanPosition.Of(loan, date).TotalOutstanding:
+                throw new LendingRuleViolated("restructure.settlement_amount_invalid", "A settlement is a positive amount, in cents, below the total outstanding.");
         }
         return new RestructureRequested(loan.Id, requestId, terms, reason, documents, actor, now, date);
     }
@@ -57,8 +60,12 @@ public static class RestructuringDecisions
             RestructureType.InstallmentPlan => Plan(loan, pending, open, next, date, approver, now),
             RestructureType.PenaltyWaiver => new LoanRestructured(loan.Id, pending.RequestId, terms.Type, [], [],
                 Waive(loan, terms.WaiveAmount!.Value), loan.Stage, approver, now, date),
-            _ => throw new LendingRuleViolated("restructure.type_not_supported", $"{terms.Type} restructures are not available yet."),
+            RestructureType.RateReduction => RateReduction(loan, pending, next, date, approver, now),
+            RestructureType.Settlement => new LoanRestructured(loan.Id, pending.RequestId, terms.Type, [], [], [], loan.Stage, approver, now,
+                date, terms.SettlementAmount),
+            _ => throw new LendingRuleViolated("restructure.type_not_supported", $"{terms.Type} restructures are not available."),
         };
+        if (terms.Type == RestructureType.Settlement) return [restructured]; // the arrears stand until the settlement is paid
 
         var events = new List<ILoanEvent> { restructured };
         var after = Loan.Evolve(loan, restructured);
@@ -87,6 +94,25 @@ public static class RestructuringDecisions
     }
 
     /// <summary>Penalty first, oldest instalment first; then fees the same way.</summary>
+    /// <summary>The instalments not yet due are re-amortized at the new rate on their own due dates; overdue ones stand.</summary>
+    private static LoanRestructured RateReduction(Loan loan, PendingRestructure pending, int next, DateOnly date, string approver, DateTimeOffset now)
+    {
+        var future = loan.Installments.Where(i => !i.IsSettled && i.DueDate > date).ToList();
+        var lowered = loan.Terms with { AnnualRate = pending.Terms.NewRate!.Value };
+        var schedule = future.Count == 0 ? [] : RepaymentSchedule.Amortize(future.Sum(i => i.PrincipalDue), future.Count,
+            RepaymentSchedule.PeriodicRate(lowered), future.Select(i => i.DueDate).ToList(),
+            annuity: loan.Terms.Amortization != Amortization.EqualPrincipal, firstNumber: next);
+        return new LoanRestructured(loan.Id, pending.RequestId, RestructureType.RateReduction, future.Select(i => i.Number).ToList(),
+            schedule.Select((s, k) => new RestructuredInstallment(s.Number, s.DueDate, s.Principal, s.Interest, future[k].PenaltyDue,
+                future[k].FeesDue)).ToList(), [], loan.Stage, approver, now, date);
+    }
+
+    /// <summary>After a payment: the agreed settlement is paid in full, so the loan closes with the rest forgiven.</summary>
+    public static LoanSettled? SettledBy(Loan afterPayment, DateOnly paidOn, DateOnly date) =>
+        afterPayment.Restructuring is { SettlementAmount: { } amount, SettlementPaid: var paid } && paid >= amount
+            ? new LoanSettled(afterPayment.Id, paidOn, amount, afterPayment.Installments.Sum(i => i.TotalDue), date)
+            : null;
+
     private static List<WaiverLine> Waive(Loan loan, decimal amount)
     {
         var penalty = new Dictionary<int, decimal>();

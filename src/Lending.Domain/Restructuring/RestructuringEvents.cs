@@ -12,7 +12,9 @@ public enum RestructureType
     InstallmentPlan,
     /// <summary>减免罚息/费用: waive penalty (then fees) up to an amount.</summary>
     PenaltyWaiver,
+    /// <summary>Re-amortize the instalments not yet due at a lower rate.</summary>
     RateReduction,
+    /// <summary>A lump sum that, once paid, closes the loan with the rest forgiven.</summary>
     Settlement,
 }
 
@@ -37,7 +39,10 @@ public sealed record RestructuredInstallment(int Number, DateOnly DueDate, decim
 public sealed record LoanRestructured(
     Guid LoanId, Guid RequestId, RestructureType Type, IReadOnlyList<int> Replaced, IReadOnlyList<RestructuredInstallment> Installments,
     IReadOnlyList<WaiverLine> Waived, EscalationStage StageAtRestructure, string ApprovedBy, DateTimeOffset RecordedAt,
-    DateOnly BusinessDate) : ILoanEvent;
+    DateOnly BusinessDate, decimal? SettlementAmount = null) : ILoanEvent;
+
+/// <summary>The agreed settlement was paid: the loan is closed and the rest of the balance forgiven.</summary>
+public sealed record LoanSettled(Guid LoanId, DateOnly SettledOn, decimal SettlementAmount, decimal Forgiven, DateOnly BusinessDate) : ILoanEvent;
 
 public sealed record WaiverLine(int Installment, decimal Penalty, decimal Fees);
 
@@ -52,7 +57,9 @@ public sealed record RestructuringState(
     bool Restructured,
     EscalationStage StageAtRestructure,
     int FirstRestructuredInstallment,
-    bool PlanBreached)
+    bool PlanBreached,
+    decimal? SettlementAmount = null,
+    decimal SettlementPaid = 0m)
 {
     public static readonly RestructuringState None = new(null, false, EscalationStage.None, 0, false);
 }

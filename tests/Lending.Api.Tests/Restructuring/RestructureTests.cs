@@ -62,4 +62,27 @@ public class RestructureTests(AppFixture app) : ApiTest(app)
         Assert.Equal(("active", false), (loan.GetProperty("status").GetString(), loan.GetProperty("restructured").GetBoolean()));
         Assert.Equal("2026-02-28", loan.GetProperty("nextDueDate").GetString());
     }
+
+    [Fact]
+    public async Task A_settlement_paid_in_full_closes_the_loan_and_earns_a_certificate()
+    {
+        await DefineCashProduct();
+        var loanId = await DisburseLoan();
+        await AdvanceDays(28 + 40);
+        var requestId = (await ReadJson(await As(Roles.Supervisor, s =>
+        {
+            s.Post.Json(new { type = "settlement", settlementAmount = 9000, reason = "Long illness; family can pay a lump sum",
+                documents = new[] { "medical certificate" } }).ToUrl($"/loans/{loanId}/restructure-requests");
+            s.StatusCodeShouldBe(201);
+        }, subject: "sup-a"))).GetProperty("requestId").GetGuid();
+        await As(Roles.Supervisor, s => s.Post.Json(new { }).ToUrl($"/loans/{loanId}/restructure-requests/{requestId}/approve"), subject: "sup-b");
+
+        await Pay(loanId, 9_000m, "lump-sum");
+
+        var loan = await GetLoan(loanId);
+        Assert.Equal(("settled", "none"), (loan.GetProperty("status").GetString(), loan.GetProperty("stage").GetString()));
+        var certificate = await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/payoff-certificate")));
+        Assert.Equal("settled", certificate.GetProperty("status").GetString());
+        Assert.Equal(9_000m, certificate.GetProperty("paid").GetProperty("total").GetDecimal());
+    }
 }

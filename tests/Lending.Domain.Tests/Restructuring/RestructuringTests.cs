@@ -97,9 +97,39 @@ public class RestructuringTests
         Assert.Contains(b.Events.OfType<LoanEscalated>(), e => e.To == EscalationStage.LegalReview && e.Reason == "plan breach after a restructure");
     }
 
-    [Theory]
-    [InlineData(RestructureType.RateReduction)]
-    [InlineData(RestructureType.Settlement)]
-    public void Rate_reductions_and_settlements_are_not_offered_yet(RestructureType type) =>
-        Assert.Equal("restructure.type_not_supported", Assert.Throws<LendingRuleViolated>(() => LateLoanWith(new RestructureTerms(type, null, 0.05m, null, 100m))).Code);
+    [Fact]
+    public void A_rate_reduction_reamortizes_what_is_not_yet_due_at_the_new_rate()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.RateReduction, null, 0.06m, null, null));
+        var future = b.Loan.Installments.Where(i => i.DueDate > Day40).ToList();
+        var overdue = b.Loan.Installments.Where(i => i.DueDate <= Day40).Select(i => i.TotalDue).ToList();
+
+        var restructured = Approve(b).OfType<LoanRestructured>().Single();
+        b.Then(restructured);
+
+        Assert.Equal(future.Select(i => i.Number), restructured.Replaced);
+        Assert.Equal(future.Sum(i => i.PrincipalDue), restructured.Installments.Sum(i => i.Principal));
+        Assert.True(restructured.Installments.Sum(i => i.Interest) < future.Sum(i => i.InterestDue));
+        Assert.Equal(Money.Round(future.Sum(i => i.PrincipalDue) * 0.005m), restructured.Installments[0].Interest);
+        Assert.Equal(overdue, b.Loan.Installments.Where(i => i.DueDate <= Day40).Select(i => i.TotalDue)); // arrears stand
+        Assert.Equal("restructure.new_rate_invalid", Assert.Throws<LendingRuleViolated>(() =>
+            LateLoanWith(new RestructureTerms(RestructureType.RateReduction, null, 0.12m, null, null))).Code);
+    }
+
+    [Fact]
+    public void A_paid_settlement_closes_the_loan_and_forgives_the_rest()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.Settlement, null, null, null, 8_000m));
+        b.Then([.. Approve(b)]);
+        Assert.Equal(LoanStatus.Restructured, b.Loan.Status);
+
+        Assert.Empty(b.Pay(5_000m, Day40).OfType<LoanSettled>());
+        var settled = Assert.Single(b.Pay(3_000m, Day40).OfType<LoanSettled>());
+
+        Assert.Equal(LoanStatus.Settled, b.Loan.Status);
+        Assert.Equal(8_000m, settled.SettlementAmount);
+        Assert.True(settled.Forgiven > 4_000m);
+        Assert.Equal("restructure.settlement_amount_invalid", Assert.Throws<LendingRuleViolated>(() =>
+            LateLoanWith(new RestructureTerms(RestructureType.Settlement, null, null, null, 50_000m))).Code);
+    }
 }

@@ -41,6 +41,12 @@ public static class PaymentDecisions
             events.Add(kept);
             after = Loan.Evolve(after, kept);
         }
+        if (Restructuring.RestructuringDecisions.SettledBy(after, cmd.PaidOn, businessDate) is { } settled)
+        {
+            if (after.Stage != EscalationStage.None) events.Add(new LoanCured(loan.Id, after.Stage, businessDate));
+            events.Add(settled);
+            return events;
+        }
         if (after.Installments.All(i => i.IsSettled))
         {
             if (after.Stage != EscalationStage.None) events.Add(new LoanCured(loan.Id, after.Stage, businessDate));
