@@ -28,6 +28,7 @@ public static class AdvanceBusinessDateEndpoint
     [WolverinePost("/business-date/advance", OperationId = "AdvanceBusinessDate")]
     [Authorize(Roles = Roles.Admin)]
     [Tags("Business date")]
+    [ProducesResponseType<CobRunAccepted>(StatusCodes.Status202Accepted)]
     public static async Task<(IResult, OutgoingMessages)> Post(AdvanceBusinessDate request, IDocumentSession session,
         BusinessCalendarStore calendars, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

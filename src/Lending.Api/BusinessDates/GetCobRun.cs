@@ -2,6 +2,7 @@ using Lending.Api.Auth;
 using Lending.Domain.CloseOfBusiness;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Lending.Api.BusinessDates;
@@ -29,6 +30,7 @@ public static class GetCobRunEndpoint
     [WolverineGet("/cob/runs/{runId}", OperationId = "GetCobRun")]
     [Authorize(Roles = Roles.Anyone)]
     [Tags("Business date")]
+    [ProducesResponseType<CobRunResponse>(StatusCodes.Status200OK)]
     public static async Task<IResult> Get(Guid runId, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<CobRun>(runId, ct) is { } run
             ? Results.Ok(CobRunResponse.From(run))

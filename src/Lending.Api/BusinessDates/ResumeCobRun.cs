@@ -3,6 +3,7 @@ using Lending.Domain;
 using Lending.Domain.CloseOfBusiness;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
 
@@ -20,6 +21,7 @@ public static class ResumeCobRunEndpoint
     [WolverinePost("/cob/runs/{runId}/resume", OperationId = "ResumeCobRun")]
     [Authorize(Roles = Roles.Admin)]
     [Tags("Business date")]
+    [ProducesResponseType<CobRunResponse>(StatusCodes.Status202Accepted)]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid runId, ResumeCobRun request, IDocumentSession session,
         BusinessCalendarStore calendars, CancellationToken ct)
     {

@@ -22,6 +22,7 @@ public static class LodgeComplaintEndpoint
     }
 
     [WolverinePost("/loans/{loanId}/complaints", OperationId = "LodgeComplaint")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.Collector + "," + Roles.SupervisorOrAdmin + "," + Roles.Legal)]
     [Tags("Collections")]
     public static (IResult, Events) Post(LodgeComplaintRequest request,

@@ -3,6 +3,7 @@ using Lending.Api.Setup;
 using Lending.Domain.Products;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Lending.Api.Products;
@@ -16,6 +17,7 @@ public static class GetProductsEndpoint
         (await session.Query<Product>().OrderBy(p => p.Code).ToListAsync(ct)).Select(ProductResponse.From).ToList();
 
     [WolverineGet("/products/{code}", OperationId = "GetProduct")]
+    [ProducesResponseType<ProductResponse>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.Anyone)]
     [Tags("Products")]
     public static async Task<IResult> Get(string code, IQuerySession session, CancellationToken ct) =>

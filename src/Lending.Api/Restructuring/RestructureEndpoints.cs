@@ -31,6 +31,7 @@ public static class RequestRestructureEndpoint
     }
 
     [WolverinePost("/loans/{loanId}/restructure-requests", OperationId = "RequestRestructure")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.Collector + "," + Roles.SupervisorOrAdmin)]
     [Tags("Restructuring")]
     public static (IResult, Events) Post(RestructureRequest request,

@@ -21,7 +21,11 @@ public static class HttpSetup
         services.Configure<JsonOptions>(o => ConfigureLendingJson(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => Problems.EnsureCode(ctx.ProblemDetails));
         services.AddExceptionHandler<LendingExceptionHandler>();
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<ProblemResponsesTransformer>();
+        });
         services.AddWolverineHttp();
         return services;
     }

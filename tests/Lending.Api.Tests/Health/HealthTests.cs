@@ -20,5 +20,11 @@ public class HealthTests(AppFixture app) : ApiTest(app)
         foreach (var path in new[] { "/loans", "/loans/{loanId}", "/loans/{loanId}/events", "/products/{code}",
                      "/business-date", "/business-date/advance", "/cob/runs/{runId}", "/dev/token" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+
+        var disburse = paths.GetProperty("/loans").GetProperty("post").GetProperty("responses");
+        foreach (var status in new[] { "201", "400", "401", "403", "409", "422" })
+            Assert.True(disburse.TryGetProperty(status, out _), $"POST /loans does not document {status}");
+        Assert.True(paths.GetProperty("/business-date/advance").GetProperty("post").GetProperty("responses").TryGetProperty("202", out _));
+        Assert.False(paths.GetProperty("/dev/token").GetProperty("post").GetProperty("responses").TryGetProperty("401", out _));
     }
 }

@@ -44,6 +44,7 @@ public static class RecordPaymentEndpoint
     [WolverinePost("/loans/{loanId}/payments", OperationId = "RecordPayment")]
     [Authorize(Roles = Roles.Collector + "," + Roles.Supervisor + "," + Roles.Admin)]
     [Tags("Payments")]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     [ProducesResponseType<PaymentResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<PaymentResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(RecordPaymentRequest request,
