@@ -1,0 +1,33 @@
+using Lending.Domain.Loans;
+
+namespace Lending.Domain.Tests.Loans;
+
+/// <summary>
+/// Time travel folds a loan's events up to a business date and stops at the first event that does not carry one, so
+/// every event of a loan stream must be an <see cref="ILoanEvent"/>.
+/// </summary>
+public class LoanEventContractTests
+{
+    public static IEnumerable<object[]> LoanStreamEvents() =>
+        typeof(ILoanEvent).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetProperty("LoanId")?.PropertyType == typeof(Guid)
+                        && t.GetProperty("BusinessDate") is not null)
+            .Select(t => new object[] { t.Name });
+
+    [Theory]
+    [MemberData(nameof(LoanStreamEvents))]
+    public void Every_loan_event_carries_its_business_date(string eventType)
+    {
+        var type = typeof(ILoanEvent).Assembly.GetTypes().Single(t => t.Name == eventType);
+        Assert.True(typeof(ILoanEvent).IsAssignableFrom(type), $"{eventType} is not an ILoanEvent");
+        Assert.True(type.IsSealed, $"{eventType} should be sealed");
+    }
+
+    [Fact]
+    public void Events_are_named_in_the_past_tense_and_there_are_many_of_them()
+    {
+        var events = LoanStreamEvents().Select(e => (string)e[0]).ToList();
+        Assert.True(events.Count >= 30, $"only {events.Count} loan events found");
+        Assert.All(events, name => Assert.Matches("(ed|en|Set|Kept|Sent|Made|Off)$", name));
+    }
+}
