@@ -50,7 +50,4 @@ public static class Problems
     /// <summary>A request whose shape is wrong (missing or malformed fields).</summary>
     public static ProblemDetails Invalid(IDictionary<string, string[]> errors) =>
         Create(StatusCodes.Status400BadRequest, "request.invalid", "The request has invalid fields.", errors);
-
-    public static IResult ToResult(this ProblemDetails problem) =>
-        Results.Problem(problem);
 }
