@@ -163,9 +163,8 @@ public class RestartTests : IAsyncLifetime
         while (true)
         {
             await using var session = store.QuerySession();
-            var done = 0;
-            foreach (var id in loans)
-                if ((await session.LoadAsync<Loan>(id))!.CompletedActions.Count > 0 && (await session.LoadAsync<Loan>(id))!.AssignedTo is not null) done++;
+            var loaded = await session.LoadManyAsync<Loan>(loans);
+            var done = loaded.Count(l => l.CompletedActions.Count > 0 && l.AssignedTo is not null);
             if (done == loans.Count) return;
             Assert.True(DateTime.UtcNow < deadline, $"{done} of {loans.Count} loans have their notices");
             await Task.Delay(100);
