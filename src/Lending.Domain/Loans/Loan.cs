@@ -40,7 +40,8 @@ public sealed record Loan(
     DateOnly? WrittenOffOn,
     decimal Overpaid,
     DateOnly? ClosedOn,
-    DateOnly LastBusinessDate)
+    DateOnly LastBusinessDate,
+    int InterestChargedThrough = 0)
 {
     /// <summary>Stream version this state was built from; set by the event store.</summary>
     public long Version { get; set; }
@@ -61,8 +62,25 @@ public sealed record Loan(
     /// visits only loans where this is before D.
     /// </summary>
     public DateOnly? CloseOfBusinessDueDate => IsClosed ? null
-        : Collections.OpenPromise?.DueOn is { } promised && (OldestUnpaidDueDate is null || promised < OldestUnpaidDueDate)
-            ? promised : OldestUnpaidDueDate;
+        : new[] { OldestUnpaidDueDate, Collections.OpenPromise?.DueOn, NextPeriodStart }.Where(d => d is not null).Min();
+
+    /// <summary>
+    /// The day before the first period whose interest is not yet charged begins (disbursement, or the previous due
+    /// date): close of business visits the loan the next day to record <see cref="InterestCharged"/>.
+    /// </summary>
+    public DateOnly? NextPeriodStart
+    {
+        get
+        {
+            var start = DisbursedOn;
+            foreach (var i in Installments)
+            {
+                if (i.Number > InterestChargedThrough && i.InterestDue > 0m) return start;
+                start = i.DueDate;
+            }
+            return null;
+        }
+    }
 
     public decimal PrincipalOutstanding => Installments.Sum(i => i.PrincipalDue);
 
@@ -110,6 +128,7 @@ public sealed record Loan(
                     ? i with { Penalty = i.Penalty + l.Amount } : i).ToArray(),
                 PenaltyAccruedThrough = a.BusinessDate,
             },
+            InterestCharged c => loan with { InterestChargedThrough = Math.Max(loan.InterestChargedThrough, c.Installment) },
             LateFeeCharged f => loan with
             {
                 Installments = loan.Installments.Select(i => i.Number == f.Installment

@@ -79,6 +79,13 @@ public sealed record PenaltyAccrued(
     public decimal Amount => Lines.Sum(l => l.Amount);
 }
 
+/// <summary>
+/// A period began, so its contractual interest is owed from this business date (the payoff amount includes it).
+/// Recorded by close of business, so that everything a loan owes changes only through its events: projections
+/// and time travel then agree with the ledger on every date.
+/// </summary>
+public sealed record InterestCharged(Guid LoanId, int Installment, decimal Amount, DateOnly DueDate, DateOnly BusinessDate) : ILoanEvent;
+
 /// <summary>The flat late fee (滞纳金), charged once when an instalment passes grace unpaid.</summary>
 public sealed record LateFeeCharged(Guid LoanId, int Installment, decimal Amount, DateOnly BusinessDate) : ILoanEvent;
 

@@ -109,7 +109,7 @@ public class CollectionsDecisionTests
     [Fact]
     public void The_close_of_business_index_covers_an_open_promise_before_the_arrears()
     {
-        var b = LoanBuilder.Disbursed(on: new DateOnly(2026, 1, 15));
+        var b = LoanBuilder.Disbursed(on: new DateOnly(2026, 1, 15)).CloseThrough(new DateOnly(2026, 1, 20));
         b.Then([.. CollectionsDecisions.Assign(b.Loan, AssigneeKind.Collector, "agent-7", Supervisor, new DateOnly(2026, 1, 20), TenAm)]);
         b.Then([.. CollectionsDecisions.RecordContact(b.Loan, Call(ContactOutcome.PromiseToPay, promise: new PromiseTerms(50m, new DateOnly(2026, 1, 25))),
             new ConductPolicy(), Collector, Guid.NewGuid(), Guid.NewGuid(), new DateOnly(2026, 1, 20), TenAm.AddDays(1))]);

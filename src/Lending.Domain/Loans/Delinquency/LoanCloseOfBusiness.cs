@@ -5,7 +5,7 @@ using Lending.Domain.Loans.Ledger;
 namespace Lending.Domain.Loans.Delinquency;
 
 /// <summary>
-/// What close of business does to one loan on one business date: reclassify (DPD and bucket), accrue a day's penalty
+/// What close of business does to one loan on one business date: charge the interest of periods that began, reclassify (DPD and bucket), accrue a day's penalty
 /// interest and charge late fees past grace. A pure function of the loan and the date that returns nothing the
 /// second time, so running a date twice, or a redelivered message, never doubles an accrual.
 /// </summary>
@@ -28,6 +28,12 @@ public static class LoanCloseOfBusiness
     {
         if (loan.IsClosed || date <= loan.DisbursedOn) return [];
         var events = new List<ILoanEvent>();
+
+        // Periods that have begun: their interest is owed from today, as an event rather than by the calendar alone.
+        events.AddRange(LoanPosition.Billed(loan, date)
+            .Where(i => i.Number > loan.InterestChargedThrough && i.InterestDue > 0m)
+            .Select(i => new InterestCharged(loan.Id, i.Number, i.InterestDue, i.DueDate, date)));
+        loan = events.Aggregate(loan, (l, e) => Loan.Evolve(l, e));
 
         // A promise whose date has passed is settled one way or the other, before anything else happens.
         if (CollectionsDecisions.PromiseOutcome(loan, date) is { } promise)
