@@ -1,4 +1,5 @@
 using JasperFx.Events.Projections;
+using Lending.Projections.Analytics;
 using Lending.Projections.Loans;
 using Marten;
 
@@ -11,6 +12,24 @@ public static class ProjectionRegistration
     {
         // Inline: the write model and read-your-writes views.
         options.Projections.Add<LoanProjection>(ProjectionLifecycle.Inline);
+
+        // Async (the daemon, HotCold: one node runs it): the risk analysts' pre-aggregated figures. A rebuild wipes
+        // the per-loan state and every analytics table, then replays the event store.
+        var analytics = new AnalyticsSchema(options.DatabaseSchemaName);
+        options.Storage.ExtendedSchemaObjects.AddRange(analytics.Objects());
+        options.Schema.For<LoanAnalytics>()
+            .Duplicate(a => a.LastDate)
+            .Duplicate(a => a.State, pgType: "varchar", notNull: true)
+            .Duplicate(a => a.Product, pgType: "varchar", notNull: true)
+            .Duplicate(a => a.Region, pgType: "varchar", notNull: true)
+            .Duplicate(a => a.Branch, pgType: "varchar", notNull: true)
+            .Duplicate(a => a.PrincipalOutstanding, pgType: "numeric", notNull: true);
+        options.Projections.Add(new PortfolioAnalyticsProjection(analytics), ProjectionLifecycle.Async, PortfolioAnalyticsProjection.Name,
+            asyncConfiguration: o =>
+            {
+                o.DeleteViewTypeOnTeardown<LoanAnalytics>();
+                foreach (var table in analytics.Tables) o.DeleteDataInTableOnTeardown(table.QualifiedName);
+            });
         return options;
     }
 }

@@ -14,5 +14,6 @@ public static class Roles
     public const string SupervisorOrAdmin = Supervisor + "," + Admin;
     public const string Anyone = Collector + "," + Supervisor + "," + RiskAnalyst + "," + Legal + "," + Admin;
     /// <summary>Roles that may see borrower identity and contact details (not risk analysts).</summary>
+    public const string Analysts = RiskAnalyst + "," + Supervisor + "," + Admin;
     public const string CaseHandlers = Collector + "," + Supervisor + "," + Legal + "," + Admin;
 }

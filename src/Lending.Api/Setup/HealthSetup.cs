@@ -9,7 +9,9 @@ public static class HealthSetup
 {
     public static IServiceCollection AddLendingHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
+            .AddCheck<Analytics.ProjectionLagCheck>("projections", tags: ["ready"]);
         return services;
     }
 

@@ -16,6 +16,18 @@ public sealed class LendingOptions
     public DocumentOptions Documents { get; set; } = new();
     public NotificationOptions Notifications { get; set; } = new();
     public EscalationOptions Escalation { get; set; } = new();
+    public AnalyticsOptions Analytics { get; set; } = new();
+
+    public sealed class AnalyticsOptions
+    {
+        /// <summary>Provisioning classes over the buckets; the five-category default when empty.</summary>
+        public List<Lending.Domain.Analytics.ProvisionClass> Provisioning { get; set; } = [];
+        /// <summary>Events an async projection may be behind before health reports it degraded.</summary>
+        public long MaxHealthyLag { get; set; } = 10_000;
+
+        public Lending.Domain.Analytics.ProvisioningPolicy ToPolicy() =>
+            Provisioning.Count == 0 ? Lending.Domain.Analytics.ProvisioningPolicy.Default : new(Provisioning);
+    }
 
     public sealed class NotificationOptions
     {
@@ -93,7 +105,12 @@ public static class LendingOptionsSetup
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Escalation.ToLadder());
         services.AddSingleton(configuration.GetSection($"{LendingOptions.Section}:Conduct").Get<Lending.Domain.Collections.ConductPolicy>()
             ?? new Lending.Domain.Collections.ConductPolicy());
-        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy());
+        services.AddSingleton(sp => Analytics.AnalyticsRules.CheckParBoundaries(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy()));
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Analytics.ToPolicy());
+        services.AddSingleton(new Lending.Projections.Analytics.AnalyticsSchema(MartenSetup.DocumentSchema));
+        services.AddSingleton<Analytics.AnalyticsStore>();
+        services.AddSingleton<Analytics.ProjectionLagReader>();
         return services;
     }
 }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Alba;
 using Lending.Api.Auth;
 using Marten;
+using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 using Wolverine.Tracking;
 
@@ -17,8 +19,22 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        await Host.ResetAllMartenDataAsync();
+        // The async daemon stops while the data goes, analytics tables included, and starts again from nothing. (The
+        // shared host runs it Solo under an explicit coordinator, which starts it only when asked.)
+        var coordinator = Host.Services.GetRequiredService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>();
+        await coordinator.PauseAsync();
+        await App.Store.Advanced.ResetAllData();
+        var analytics = Host.Services.GetRequiredService<Lending.Projections.Analytics.AnalyticsSchema>();
+        await using (var session = App.Store.LightweightSession())
+        {
+            foreach (var table in analytics.Tables) session.QueueSqlCommand($"delete from {table}");
+            await session.SaveChangesAsync();
+        }
+        await coordinator.DaemonForMainDatabase().StartAllAsync();
     }
+
+    /// <summary>Waits until the async projections have processed every event appended so far.</summary>
+    protected Task WaitForProjections() => Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -1,0 +1,37 @@
+using Lending.Domain.Analytics;
+using Lending.Domain.Loans;
+
+namespace Lending.Projections.Analytics;
+
+/// <summary>
+/// One loan as the analytics projection last saw it: the loan's own state (to price it on any date), where it
+/// counts in the portfolio now, and what it has contributed to the cohort and collector figures. The flat columns
+/// are duplicated into the table: month-end queries read them for loans with no event since.
+/// </summary>
+public sealed class LoanAnalytics
+{
+    public Guid Id { get; set; }
+    public Loan Loan { get; set; } = null!;
+    /// <summary>Business date of the last event projected (the running maximum, as <c>?asOf=</c> reads a stream).</summary>
+    public DateOnly LastDate { get; set; }
+    public string Product { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Branch { get; set; } = "";
+    /// <summary>A bucket while open, or how the loan closed (<see cref="RollState"/>).</summary>
+    public string State { get; set; } = "";
+    public decimal PrincipalOutstanding { get; set; }
+    public decimal TotalOutstanding { get; set; }
+    /// <summary>First day of the disbursement month.</summary>
+    public DateOnly Cohort { get; set; }
+    /// <summary>The first business date on which the loan was <see cref="Vintages.Threshold"/> or more days past due.</summary>
+    public DateOnly? ReachedThresholdOn { get; set; }
+    /// <summary>Who made each open promise, to credit its outcome.</summary>
+    public Dictionary<Guid, string> PromiseAgents { get; set; } = [];
+
+    /// <summary>Where the loan counts in the portfolio now; null once closed.</summary>
+    public LoanExposure? CountedExposure() => RollState.IsClosed(State)
+        ? null
+        : new LoanExposure(new PortfolioCell(Product, Region, Branch, Loan.Bucket), PrincipalOutstanding, TotalOutstanding);
+
+    public Dimensions Dimensions() => new(Product, Region, Branch);
+}
