@@ -44,6 +44,8 @@ public sealed class LendingOptions
         /// <summary>Senior collectors' queue a loan moves to at late collection.</summary>
         public string LateCollectionQueue { get; set; } = "senior-collections";
 
+        public EscalationQueues Queues => new(EarlyCollectionQueue, LateCollectionQueue);
+
         public EscalationLadder ToLadder() => Ladder.Count == 0 ? EscalationLadder.Default : new EscalationLadder(Ladder);
     }
 
@@ -88,7 +90,9 @@ public sealed class LendingOptions
     {
         /// <summary>Seed a small demo portfolio into an empty database at start.</summary>
         public bool Seed { get; set; }
-        public int Loans { get; set; } = 40;
+        public int Loans { get; set; } = 200;
+        /// <summary>Months of history, ending on today's business date.</summary>
+        public int Months { get; set; } = 6;
         public int RandomSeed { get; set; } = 20260101;
     }
 }
@@ -111,6 +115,7 @@ public static class LendingOptionsSetup
         services.AddSingleton(new Lending.Projections.Analytics.AnalyticsSchema(MartenSetup.DocumentSchema));
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();
+        services.AddSingleton<Portfolio.PortfolioGenerator>();
         return services;
     }
 }
