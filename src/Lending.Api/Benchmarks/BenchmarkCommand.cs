@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using JasperFx.CommandLine;
+using Lending.Api.Portfolio;
+using Lending.Domain.Loans;
+using Marten;
+using Marten.Events.Daemon.Coordination;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Npgsql;
+using Spectre.Console;
+
+namespace Lending.Api.Benchmarks;
+
+public sealed class BenchmarkInput : NetCoreInput
+{
+    [Description("Loans to generate"), FlagAlias("loans", 'n')]
+    public int LoansFlag { get; set; } = 10_000;
+
+    [Description("Months of history to generate"), FlagAlias("months", 'm')]
+    public int MonthsFlag { get; set; } = 6;
+
+    [Description("Random seed of the generated portfolio"), FlagAlias("seed", 's')]
+    public int SeedFlag { get; set; } = 20260101;
+
+    [Description("Concurrent HTTP clients of the load phase"), FlagAlias("clients", 'c')]
+    public int ClientsFlag { get; set; } = 16;
+
+    [Description("Seconds of the load phase and of each pgbench run"), FlagAlias("seconds", longAliasOnly: true)]
+    public int SecondsFlag { get; set; } = 30;
+
+    [Description("Business dates closed, one at a time"), FlagAlias("days", 'd')]
+    public int DaysFlag { get; set; } = 5;
+
+    [Description("Folder the results (Markdown, JSON, chart) are written to"), FlagAlias("output", 'o')]
+    public string OutputFlag { get; set; } = "docs/benchmarks";
+}
+
+/// <summary>
+/// Generates a portfolio through the domain, then measures the service against PostgreSQL's own limit on the same
+/// machine: appends, close of business, REST writes and reads under concurrent load, projection catch-up and rebuild.
+/// Writes <c>latest.md</c>, <c>latest.json</c> and <c>latest.png</c> to the output folder.
+/// </summary>
+[Description("Benchmark the service against the machine's PostgreSQL limit (generates a portfolio into a fresh database)")]
+public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
+{
+    public override async Task<bool> Execute(BenchmarkInput input)
+    {
+        using var host = input.BuildHost();
+        var services = host.Services;
+        var store = services.GetRequiredService<IDocumentStore>();
+        var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Lending")!;
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var ct = CancellationToken.None;
+        var results = new BenchmarkResults { Loans = input.LoansFlag, Months = input.MonthsFlag, Clients = input.ClientsFlag, Seconds = input.SecondsFlag };
+        results.Machine = await Machine.DescribeAsync(connectionString, ct);
+
+        // 1. Appends through the domain: the generator.
+        AnsiConsole.MarkupLine($"[bold]1/6[/] generating {input.LoansFlag:N0} loans over {input.MonthsFlag} months through the domain");
+        var generator = services.GetRequiredService<PortfolioGenerator>();
+        var watch = Stopwatch.StartNew();
+        GeneratorProgress? last = null;
+        await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("dates", maxValue: 1);
+                await generator.RunAsync(new GeneratorOptions(input.LoansFlag, input.MonthsFlag, input.SeedFlag), new Progress<GeneratorProgress>(p =>
+                {
+                    last = p;
+                    (task.MaxValue, task.Value) = (p.Days, p.DaysDone);
+                    task.Description = $"{p.LoansBooked:N0} loans, {p.EventsThisRun / Math.Max(0.001, watch.Elapsed.TotalSeconds):N0} events/s";
+                }), ct);
+            });
+        results.GeneratedEvents = last?.EventsThisRun ?? 0;
+        results.GenerateSeconds = watch.Elapsed.TotalSeconds;
+
+        // 2. The machine's limit for the same rows.
+        AnsiConsole.MarkupLine("[bold]2/6[/] pgbench baseline: raw inserts of event-shaped rows");
+        var sample = await SampleEventJson(connectionString, ct);
+        (results.BaselineRowsPerSecond, results.BaselineClients) = await Baseline.MeasureAsync(connectionString, sample, Math.Min(input.SecondsFlag, 20), ct);
+
+        // 3. The API on Kestrel; the async daemon catches the analytics projection up with the generated book.
+        await host.StartAsync(ct);
+        var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(10) };
+        var tokens = new Tokens(http);
+        AnsiConsole.MarkupLine("[bold]3/6[/] analytics projection catching up with the generated events (async daemon)");
+        watch.Restart();
+        await WaitForProjections(http, tokens, ct);
+        results.CatchUpSeconds = watch.Elapsed.TotalSeconds;
+
+        // 4. Close of business, one business date at a time.
+        AnsiConsole.MarkupLine($"[bold]4/6[/] close of business for {input.DaysFlag} business dates");
+        for (var day = 0; day < input.DaysFlag; day++)
+            results.CloseOfBusiness.Add(await CloseOneDate(http, tokens, ct));
+
+        // 5. Concurrent REST load: contacts and payments written, loans, queues and the delinquency summary read.
+        AnsiConsole.MarkupLine($"[bold]5/6[/] {input.ClientsFlag} concurrent clients for {input.SecondsFlag} s");
+        await WaitForProjections(http, tokens, ct);
+        results.Load = await new LoadPhase(http, tokens, store).RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct);
+        results.SummaryIdle = await LoadPhase.Sequential(http, tokens, "/analytics/delinquency", 200, ct);
+
+        // 6. Rebuild of the analytics projection from the whole event store.
+        AnsiConsole.MarkupLine("[bold]6/6[/] rebuilding the analytics projection");
+        await WaitForProjections(http, tokens, ct);
+        results.EventsInStore = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventCount;
+        watch.Restart();
+        var daemon = services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+        await daemon.RebuildProjectionAsync(Lending.Projections.Analytics.PortfolioAnalyticsProjection.Name, TimeSpan.FromMinutes(5), ct);
+        results.RebuildSeconds = watch.Elapsed.TotalSeconds;
+        results.SummaryAfterRebuild = await LoadPhase.Sequential(http, tokens, "/analytics/delinquency", 200, ct);
+
+        await host.StopAsync(ct);
+        var font = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Setup.LendingOptions>>().Value.Documents.FontPath;
+        var written = await BenchmarkReport.WriteAsync(results, input.OutputFlag, font, ct);
+        AnsiConsole.MarkupLine($"Results written to [bold]{written}[/]");
+        AnsiConsole.Write(new Text(await File.ReadAllTextAsync(written, ct)));
+        return true;
+    }
+
+    private static async Task<string> SampleEventJson(string connectionString, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        // A real event of about the average size of the store's events.
+        await using var cmd = new NpgsqlCommand($"""
+            select data::text from {Setup.MartenSetup.EventSchema}.mt_events
+            order by abs(length(data::text) - (select avg(length(data::text)) from {Setup.MartenSetup.EventSchema}.mt_events)) limit 1
+            """, conn);
+        return (string?)await cmd.ExecuteScalarAsync(ct) ?? """{"loanId":"00000000-0000-0000-0000-000000000000"}""";
+    }
+
+    private static async Task WaitForProjections(HttpClient http, Tokens tokens, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var request = await tokens.Request(HttpMethod.Get, "/analytics/projections", "risk_analyst");
+            var lag = await (await http.SendAsync(request, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+            if (lag.GetProperty("projections").EnumerateArray().All(p => p.GetProperty("eventsBehind").GetInt64() == 0)) return;
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<CloseOfBusinessResult> CloseOneDate(HttpClient http, Tokens tokens, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        using var advance = await tokens.Request(HttpMethod.Post, "/business-date/advance", "admin", new { days = 1 });
+        var accepted = await (await http.SendAsync(advance, ct)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct);
+        var runId = accepted.GetProperty("runId").GetGuid();
+        while (true)
+        {
+            using var poll = await tokens.Request(HttpMethod.Get, $"/cob/runs/{runId}", "admin");
+            var run = await (await http.SendAsync(poll, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+            if (run.GetProperty("status").GetString() != "running")
+                return new CloseOfBusinessResult(DateOnly.Parse(run.GetProperty("businessDate").GetString()!), run.GetProperty("loansProcessed").GetInt64(),
+                    watch.Elapsed.TotalSeconds, run.GetProperty("status").GetString()!);
+            await Task.Delay(20, ct);
+        }
+    }
+}
