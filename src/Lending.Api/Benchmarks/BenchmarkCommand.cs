@@ -59,6 +59,7 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         // 1. Appends through the domain: the generator.
         AnsiConsole.MarkupLine($"[bold]1/6[/] generating {input.LoansFlag:N0} loans over {input.MonthsFlag} months through the domain");
         var generator = services.GetRequiredService<PortfolioGenerator>();
+        await Statements.ResetAsync(connectionString, ct);
         var watch = Stopwatch.StartNew();
         GeneratorProgress? last = null;
         await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -74,6 +75,8 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
             });
         results.GeneratedEvents = last?.EventsThisRun ?? 0;
         results.GenerateSeconds = watch.Elapsed.TotalSeconds;
+        (results.GenerateDecideSeconds, results.GenerateSaveSeconds) = (last?.DecideSeconds ?? 0, last?.SaveSeconds ?? 0);
+        results.GenerateStatements = await Statements.TopAsync(connectionString, 8, ct);
 
         // 2. The machine's limit for the same rows.
         AnsiConsole.MarkupLine("[bold]2/6[/] pgbench baseline: raw inserts of event-shaped rows");
@@ -98,7 +101,9 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         // 5. Concurrent REST load: contacts and payments written, loans, queues and the delinquency summary read.
         AnsiConsole.MarkupLine($"[bold]5/6[/] {input.ClientsFlag} concurrent clients for {input.SecondsFlag} s");
         await WaitForProjections(http, tokens, ct);
+        await Statements.ResetAsync(connectionString, ct);
         results.Load = await new LoadPhase(http, tokens, store).RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct);
+        results.LoadStatements = await Statements.TopAsync(connectionString, 8, ct);
         results.SummaryIdle = await LoadPhase.Sequential(http, tokens, "/analytics/delinquency", 200, ct);
 
         // 6. Rebuild of the analytics projection from the whole event store.

@@ -49,8 +49,11 @@ public static class BenchmarkReport
         s.AppendLine("| --- | ---: | ---: |");
         foreach (var (label, rate) in Rates(r)) s.AppendLine($"| {label} | {N(rate)} | {Share(rate, r.BaselineRowsPerSecond)} |");
         s.AppendLine();
-        s.AppendLine($"Generator: {N(r.GeneratedEvents)} events in {N(r.GenerateSeconds, 1)} s. Analytics catch-up: {N(r.CatchUpSeconds, 1)} s. " +
-                     $"Rebuild: {N(r.EventsInStore)} events in {N(r.RebuildSeconds, 1)} s.");
+        s.AppendLine($"Generator: {N(r.GeneratedEvents)} events in {N(r.GenerateSeconds, 1)} s, of which {N(r.GenerateDecideSeconds, 1)} s in the domain " +
+                     $"(decisions, folding) and {N(r.GenerateSaveSeconds, 1)} s appending and committing through Marten. Analytics catch-up: " +
+                     $"{N(r.CatchUpSeconds, 1)} s. Rebuild: {N(r.EventsInStore)} events in {N(r.RebuildSeconds, 1)} s.");
+        AppendStatements(s, "PostgreSQL time during generation", r.GenerateStatements);
+        AppendStatements(s, "PostgreSQL time during the concurrent load", r.LoadStatements);
         s.AppendLine();
         s.AppendLine("| close of business | loans needing work | seconds | ms per loan |");
         s.AppendLine("| --- | ---: | ---: | ---: |");
@@ -63,6 +66,16 @@ public static class BenchmarkReport
         s.AppendLine();
         s.AppendLine("![throughput against the PostgreSQL baseline](latest.png)");
         return s.ToString();
+    }
+
+    private static void AppendStatements(StringBuilder s, string title, IReadOnlyList<StatementTime> statements)
+    {
+        if (statements.Count == 0) return;
+        s.AppendLine();
+        s.AppendLine($"| {title} (pg_stat_statements, top {statements.Count}) | calls | total ms | mean ms | share |");
+        s.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var t in statements)
+            s.AppendLine($"| `{t.Query.Replace("|", "\\|")}` | {N(t.Calls)} | {N(t.TotalMs)} | {N(t.MeanMs, 2)} | {N(t.SharePercent, 1)}% |");
     }
 
     /// <summary>Each throughput as a bar, against the baseline's bar.</summary>

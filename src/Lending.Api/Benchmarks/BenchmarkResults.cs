@@ -3,6 +3,8 @@ using Npgsql;
 
 namespace Lending.Api.Benchmarks;
 
+public sealed record StatementTime(string Query, long Calls, double TotalMs, double MeanMs, double SharePercent);
+
 public sealed record LoadResult(string Kind, int Requests, double PerSecond, double P50Ms, double P99Ms, int Refused, int Failed);
 
 public sealed record CloseOfBusinessResult(DateOnly Date, long LoansProcessed, double Seconds, string Status)
@@ -23,6 +25,10 @@ public sealed class BenchmarkResults
     public long GeneratedEvents { get; set; }
     public double GenerateSeconds { get; set; }
     public double GenerateEventsPerSecond => GeneratedEvents / GenerateSeconds;
+    public double GenerateDecideSeconds { get; set; }
+    public double GenerateSaveSeconds { get; set; }
+    public IReadOnlyList<StatementTime> GenerateStatements { get; set; } = [];
+    public IReadOnlyList<StatementTime> LoadStatements { get; set; } = [];
     public double BaselineRowsPerSecond { get; set; }
     public int BaselineClients { get; set; }
     public double CatchUpSeconds { get; set; }
@@ -34,6 +40,42 @@ public sealed class BenchmarkResults
     public long EventsInStore { get; set; }
     public double RebuildSeconds { get; set; }
     public double RebuildEventsPerSecond => EventsInStore / RebuildSeconds;
+}
+
+/// <summary>Where PostgreSQL's time went, from pg_stat_statements (when the server loads it, as the benchmark cluster does).</summary>
+public static class Statements
+{
+    public static async Task ResetAsync(string connectionString, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        try
+        {
+            await new NpgsqlCommand("create extension if not exists pg_stat_statements; select pg_stat_statements_reset();", conn).ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException) { /* not preloaded on this server: no statement profile */ }
+    }
+
+    public static async Task<IReadOnlyList<StatementTime>> TopAsync(string connectionString, int count, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("""
+                select left(regexp_replace(query, '\s+', ' ', 'g'), 160), calls, total_exec_time, mean_exec_time,
+                       100 * total_exec_time / nullif(sum(total_exec_time) over (), 0)
+                from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+                order by total_exec_time desc limit @count
+                """, conn) { Parameters = { new("count", count) } };
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var rows = new List<StatementTime>();
+            while (await reader.ReadAsync(ct))
+                rows.Add(new StatementTime(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.IsDBNull(4) ? 0 : reader.GetDouble(4)));
+            return rows;
+        }
+        catch (PostgresException) { return []; }
+    }
 }
 
 public static class Machine

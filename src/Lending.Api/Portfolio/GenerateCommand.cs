@@ -16,7 +16,10 @@ public sealed class GenerateInput : NetCoreInput
     public int SeedFlag { get; set; } = 20260101;
 
     [Description("Loan streams appended per transaction"), FlagAlias("batch-size", longAliasOnly: true)]
-    public int BatchSizeFlag { get; set; } = 1_000;
+    public int BatchSizeFlag { get; set; } = 500;
+
+    [Description("Transactions of one business date committed at once"), FlagAlias("parallelism", longAliasOnly: true)]
+    public int ParallelismFlag { get; set; } = 4;
 }
 
 [Description("Generate a realistic portfolio through the domain into a fresh database (resumes an interrupted run)")]
@@ -31,7 +34,7 @@ public sealed class GenerateCommand : JasperFxAsyncCommand<GenerateInput>
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-        var options = new GeneratorOptions(input.LoansFlag, input.MonthsFlag, input.SeedFlag, input.BatchSizeFlag);
+        var options = new GeneratorOptions(input.LoansFlag, input.MonthsFlag, input.SeedFlag, input.BatchSizeFlag, input.ParallelismFlag);
         var started = DateTime.UtcNow;
         GeneratorProgress? last = null;
         try
