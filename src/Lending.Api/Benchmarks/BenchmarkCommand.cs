@@ -102,7 +102,7 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         AnsiConsole.MarkupLine($"[bold]5/6[/] {input.ClientsFlag} concurrent clients for {input.SecondsFlag} s");
         await WaitForProjections(http, tokens, ct);
         await Statements.ResetAsync(connectionString, ct);
-        results.Load = await new LoadPhase(http, tokens, store).RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct);
+        results.Load = await new LoadPhase(http, tokens, store, services.GetRequiredService<TimeProvider>()).RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct);
         results.LoadStatements = await Statements.TopAsync(connectionString, 8, ct);
         results.SummaryIdle = await LoadPhase.Sequential(http, tokens, "/analytics/delinquency", 200, ct);
 

@@ -35,7 +35,7 @@ public sealed class GenerateCommand : JasperFxAsyncCommand<GenerateInput>
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
         var options = new GeneratorOptions(input.LoansFlag, input.MonthsFlag, input.SeedFlag, input.BatchSizeFlag, input.ParallelismFlag);
-        var started = DateTime.UtcNow;
+        var started = System.Diagnostics.Stopwatch.StartNew();
         GeneratorProgress? last = null;
         try
         {
@@ -47,7 +47,7 @@ public sealed class GenerateCommand : JasperFxAsyncCommand<GenerateInput>
                     await generator.RunAsync(options, new Progress<GeneratorProgress>(p =>
                     {
                         last = p;
-                        var rate = p.EventsThisRun / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                        var rate = p.EventsThisRun / Math.Max(0.001, started.Elapsed.TotalSeconds);
                         task.MaxValue = p.Days;
                         task.Value = p.DaysDone;
                         task.Description = $"{p.Date:yyyy-MM-dd}  {p.LoansBooked:N0}/{options.Loans:N0} loans  {p.EventsAppended:N0} events  {rate:N0} events/s";
@@ -60,7 +60,7 @@ public sealed class GenerateCommand : JasperFxAsyncCommand<GenerateInput>
             return false;
         }
 
-        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        var seconds = started.Elapsed.TotalSeconds;
         AnsiConsole.MarkupLine($"Generated {options.Loans:N0} loans over {options.Months} months: {last?.EventsAppended:N0} events; " +
                                $"this run appended {last?.EventsThisRun:N0} in {seconds:N1} s ({(last?.EventsThisRun ?? 0) / Math.Max(0.001, seconds):N0} events/s).");
         return true;
