@@ -118,7 +118,9 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
         {
             ct.ThrowIfCancellationRequested();
             var now = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 0)), TimeSpan.Zero);
-            var batch = new List<(Guid Id, bool New, List<ILoanEvent> Events)>();
+            // Each append names the version it brings the stream to: quick appends then know every event's version, so the
+            // inline Loan document carries the right one for the optimistic checks of later commands.
+            var batch = new List<(Guid Id, long Version, List<ILoanEvent> Events)>();
             var appended = 0L;
             deciding.Start();
 
@@ -127,8 +129,8 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                 var id = plan.LoanId(index);
                 if (active.ContainsKey(id)) continue; // booked before an interruption
                 var events = Book(plan, index, products, date, now);
-                active[id] = new LiveLoan(index, Evolve(null, events)!);
-                batch.Add((id, true, events));
+                active[id] = new LiveLoan(index, Evolve(null, events)!) { Version = events.Count };
+                batch.Add((id, events.Count, events));
                 booked++;
             }
 
@@ -136,7 +138,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
             {
                 var events = Live(live, plan, date, now);
                 live.WakeOn = NextWake(live, plan, date);
-                if (events.Count > 0) batch.Add((live.Loan.Id, false, events));
+                if (events.Count > 0) batch.Add((live.Loan.Id, live.Version += events.Count, events));
                 if (live.Loan.IsClosed) active.Remove(live.Loan.Id);
             }
 
@@ -148,10 +150,10 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                 async (chunk, token) =>
                 {
                     await using var session = store.LightweightSession();
-                    foreach (var (id, isNew, events) in chunk)
+                    foreach (var (id, version, events) in chunk)
                     {
-                        if (isNew) session.Events.StartStream<Loan>(id, [.. events]);
-                        else session.Events.Append(id, [.. events]);
+                        if (version == events.Count) session.Events.StartStream<Loan>(id, [.. events]);
+                        else session.Events.Append(id, version, [.. events]);
                     }
                     await session.SaveChangesAsync(token);
                     Interlocked.Add(ref appended, chunk.Sum(c => (long)c.Events.Count));
@@ -202,7 +204,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                            .ToAsyncEnumerable(ct))
         {
             // A date interrupted half-way: loans it already reached are not visited again that date.
-            var live = new LiveLoan(indexOf[loan.Id], loan);
+            var live = new LiveLoan(indexOf[loan.Id], loan) { Version = loan.Version };
             live.WakeOn = loan.LastBusinessDate < run.CompletedThrough!.Value.AddDays(1) ? run.CompletedThrough.Value.AddDays(1) : loan.LastBusinessDate.AddDays(1);
             active[loan.Id] = live;
         }
@@ -351,6 +353,8 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
     {
         public int Index { get; } = index;
         public Loan Loan { get; set; } = loan;
+        /// <summary>The stream's version once what was decided so far is appended.</summary>
+        public long Version { get; set; }
         public DateOnly WakeOn { get; set; } = loan.DisbursedOn.AddDays(1);
     }
 }

@@ -38,8 +38,12 @@ public static class MartenSetup
                 // The async daemon's leader election uses DistributedLock, which rejects multiplexed locks on a
                 // DbDataSource; holding the advisory lock in a transaction avoids that path.
                 opts.Events.UseAdvisoryLockTransaction = true;
-                // Rich appends know each event's version at append time, which inline projections and If-Match rely on.
-                opts.Events.AppendMode = EventAppendMode.Rich;
+                // Quick appends skip the per-stream version lookup that rich appends make before writing. Every append
+                // here names its expected version (FetchForWriting, the aggregate handler, close of business and the
+                // generator pass it), so events still get their versions client-side: the inline Loan document's
+                // Version stays exact, and a stale expected version fails in the database (MT003) like a rich one.
+                // Event timestamps still come from the service clock (not server timestamps).
+                opts.Events.AppendMode = EventAppendMode.Quick;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;

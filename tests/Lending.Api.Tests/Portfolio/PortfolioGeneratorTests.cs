@@ -44,6 +44,14 @@ public class PortfolioGeneratorTests(AppFixture app) : ApiTest(app)
         // Each loan's bucket is the one its DPD gives today: the history is closed through today's business date.
         Assert.All(loans.Where(l => !l.IsClosed), l => Assert.Equal(BucketPolicy.Default.For(LoanPosition.DpdOf(l, AppFixture.StartDate)), l.Bucket));
         Assert.Equal(run.EventsAppended, (await session.Events.QueryAllRawEvents().CountAsync()));
+
+        // Each loan document carries its stream's version (quick appends), so commands' optimistic checks hold on the
+        // generated book: close of business works the next date over every loan that needs it, without a conflict.
+        var versions = await session.Events.QueryAllRawEvents().GroupBy(e => e.StreamId)
+            .Select(g => new { Id = g.Key, Version = g.Max(e => e.Version) }).ToListAsync();
+        Assert.All(loans, l => Assert.Equal(versions.Single(v => v.Id == l.Id).Version, l.Version));
+        var cob = await AdvanceDays(1);
+        Assert.True(cob.GetProperty("loansProcessed").GetInt32() > 0, cob.ToString());
     }
 
     [Fact]
