@@ -28,7 +28,7 @@ public static class BenchmarkReport
         var writes = r.Load.Where(l => l.Kind.StartsWith("POST")).Sum(l => l.PerSecond);
         yield return ("Events appended through the domain (generator)", r.GenerateEventsPerSecond);
         yield return ("Analytics projection catch-up (events)", r.CatchUpEventsPerSecond);
-        yield return ("Analytics projection rebuild (events)", r.RebuildEventsPerSecond);
+        if (r.RebuildSeconds > 0) yield return ("Analytics projection rebuild (events)", r.RebuildEventsPerSecond);
         yield return ("Close of business (loans needing work)", cob.Count == 0 ? 0 : cob.Sum(c => c.LoansProcessed) / cob.Sum(c => c.Seconds));
         yield return ("REST writes: contacts + payments (requests)", writes);
     }
@@ -51,7 +51,7 @@ public static class BenchmarkReport
         s.AppendLine();
         s.AppendLine($"Generator: {N(r.GeneratedEvents)} events in {N(r.GenerateSeconds, 1)} s, of which {N(r.GenerateDecideSeconds, 1)} s in the domain " +
                      $"(decisions, folding) and {N(r.GenerateSaveSeconds, 1)} s appending and committing through Marten. Analytics catch-up: " +
-                     $"{N(r.CatchUpSeconds, 1)} s. Rebuild: {N(r.EventsInStore)} events in {N(r.RebuildSeconds, 1)} s.");
+                     $"{N(r.CatchUpSeconds, 1)} s. " + (r.RebuildSeconds > 0 ? $"Rebuild: {N(r.EventsInStore)} events in {N(r.RebuildSeconds, 1)} s." : "Rebuild: not run (--no-rebuild)."));
         AppendStatements(s, "PostgreSQL time during generation", r.GenerateStatements);
         AppendStatements(s, "PostgreSQL time during the concurrent load", r.LoadStatements);
         s.AppendLine();
@@ -61,7 +61,8 @@ public static class BenchmarkReport
         s.AppendLine();
         s.AppendLine($"| request ({r.Clients} clients, mixed) | requests | per second | p50 ms | p99 ms | refused (4xx) | failed (5xx) |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var l in r.Load.Append(r.SummaryIdle).Append(r.SummaryAfterRebuild with { Kind = "GET /analytics/delinquency (idle, after rebuild)" }))
+        var idle = r.SummaryAfterRebuild is { } after ? [r.SummaryIdle, after with { Kind = "GET /analytics/delinquency (idle, after rebuild)" }] : new[] { r.SummaryIdle };
+        foreach (var l in r.Load.Concat(idle))
             s.AppendLine($"| {l.Kind} | {N(l.Requests)} | {N(l.PerSecond, 1)} | {N(l.P50Ms, 1)} | {N(l.P99Ms, 1)} | {N(l.Refused)} | {N(l.Failed)} |");
         s.AppendLine();
         s.AppendLine("![throughput against the PostgreSQL baseline](latest.png)");

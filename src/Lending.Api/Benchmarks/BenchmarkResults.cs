@@ -36,10 +36,10 @@ public sealed class BenchmarkResults
     public List<CloseOfBusinessResult> CloseOfBusiness { get; set; } = [];
     public IReadOnlyList<LoadResult> Load { get; set; } = [];
     public LoadResult SummaryIdle { get; set; } = null!;
-    public LoadResult SummaryAfterRebuild { get; set; } = null!;
+    public LoadResult? SummaryAfterRebuild { get; set; }
     public long EventsInStore { get; set; }
     public double RebuildSeconds { get; set; }
-    public double RebuildEventsPerSecond => EventsInStore / RebuildSeconds;
+    public double RebuildEventsPerSecond => RebuildSeconds > 0 ? EventsInStore / RebuildSeconds : 0;
 }
 
 /// <summary>Where PostgreSQL's time went, from pg_stat_statements (when the server loads it, as the benchmark cluster does).</summary>
