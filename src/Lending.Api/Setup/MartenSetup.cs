@@ -42,8 +42,10 @@ public static class MartenSetup
                 // here names its expected version (FetchForWriting, the aggregate handler, close of business and the
                 // generator pass it), so events still get their versions client-side: the inline Loan document's
                 // Version stays exact, and a stale expected version fails in the database (MT003) like a rich one.
-                // Event timestamps still come from the service clock (not server timestamps).
-                opts.Events.AppendMode = EventAppendMode.Quick;
+                // QuickWithServerTimestamps, despite its name, sends each event's own timestamp (from the service
+                // clock) to the append function; plain Quick would stamp appends to existing streams with the
+                // database server's now().
+                opts.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;

@@ -70,6 +70,18 @@ public class DisburseLoanTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task Events_appended_to_an_existing_stream_carry_the_service_clock_time_too()
+    {
+        // The clock is months away from the database server's: a server-stamped event would show it.
+        var loanId = await DisburseLoan();
+        await Pay(loanId, 100m, "PAY-CLOCK-1");
+
+        var events = await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")));
+        var payment = events.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "payment_received");
+        Assert.Equal(App.Clock.GetUtcNow(), payment.GetProperty("timestamp").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task The_disbursement_date_may_be_given()
     {
         var loanId = Guid.NewGuid();
