@@ -66,6 +66,7 @@ public static class Statements
                 select left(regexp_replace(query, '\s+', ' ', 'g'), 160), calls, total_exec_time, mean_exec_time,
                        100 * total_exec_time / nullif(sum(total_exec_time) over (), 0)
                 from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+                  and query not like '%pg_sleep%' -- the daemon's idle waits are time, not work
                 order by total_exec_time desc limit @count
                 """, conn) { Parameters = { new("count", count) } };
             await using var reader = await cmd.ExecuteReaderAsync(ct);
