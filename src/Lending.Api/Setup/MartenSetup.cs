@@ -41,7 +41,8 @@ public static class MartenSetup
                 // Quick appends skip the per-stream version lookup that rich appends make before writing. Every append
                 // here names its expected version (FetchForWriting, the aggregate handler, close of business and the
                 // generator pass it), so events still get their versions client-side: the inline Loan document's
-                // Version stays exact, and a stale expected version fails in the database (MT003) like a rich one.
+                // Version stays exact, and a stale expected version fails in the database (MT003, or a unique violation on
+                // (stream, version) when two appends race) as EventStreamUnexpectedMaxEventIdException, like a rich one.
                 // QuickWithServerTimestamps, despite its name, sends each event's own timestamp (from the service
                 // clock) to the append function; plain Quick would stamp appends to existing streams with the
                 // database server's now().
