@@ -61,7 +61,9 @@ public static class BenchmarkReport
         s.AppendLine();
         s.AppendLine($"| request ({r.Clients} clients, mixed) | requests | per second | p50 ms | p99 ms | refused (4xx) | failed (5xx) |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        var idle = r.SummaryAfterRebuild is { } after ? [r.SummaryIdle, after with { Kind = "GET /analytics/delinquency (idle, after rebuild)" }] : new[] { r.SummaryIdle };
+        IEnumerable<LoadResult> idle = r.SummaryAfterRebuild is { } after
+            ? [r.SummaryIdle, after with { Kind = "GET /analytics/delinquency (idle, after rebuild)" }]
+            : [r.SummaryIdle];
         foreach (var l in r.Load.Concat(idle))
             s.AppendLine($"| {l.Kind} | {N(l.Requests)} | {N(l.PerSecond, 1)} | {N(l.P50Ms, 1)} | {N(l.P99Ms, 1)} | {N(l.Refused)} | {N(l.Failed)} |");
         s.AppendLine();

@@ -152,6 +152,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                     await using var session = store.LightweightSession();
                     foreach (var (id, version, events) in chunk)
                     {
+                        // A stream whose version is just these events is a loan booked today.
                         if (version == events.Count) session.Events.StartStream<Loan>(id, [.. events]);
                         else session.Events.Append(id, version, [.. events]);
                     }
