@@ -27,7 +27,8 @@ public sealed record ProductRequest(
     string? Currency,
     IReadOnlyList<Component>? AllocationOrder,
     decimal? ArrearsTolerance,
-    IReadOnlyList<LadderStage>? Ladder);
+    IReadOnlyList<LadderStage>? Ladder,
+    bool? FeesWithinCap = null);
 
 public static class DefineProductEndpoint
 {
@@ -52,7 +53,7 @@ public static class DefineProductEndpoint
             request.Installments, request.Frequency, request.TermDays, request.AnnualRate!.Value, request.DayCount,
             request.GraceDays, request.PenaltyMultiplier, request.LateFee, request.RateCap, request.ConductProfile,
             request.Currency!, request.AllocationOrder, request.ArrearsTolerance,
-            request.Ladder is { } ladder ? new EscalationLadder(ladder) : null), clock.GetUtcNow(), user.Id());
+            request.Ladder is { } ladder ? new EscalationLadder(ladder) : null, request.FeesWithinCap), clock.GetUtcNow(), user.Id());
         session.Store(product);
         return ProductResponse.From(product);
     }

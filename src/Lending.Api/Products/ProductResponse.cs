@@ -20,6 +20,7 @@ public sealed record ProductResponse(
     IReadOnlyList<Component> AllocationOrder,
     decimal ArrearsTolerance,
     decimal PenaltyRate,
+    bool FeesWithinCap,
     IReadOnlyList<Lending.Domain.Escalation.LadderStage>? Ladder,
     DateTimeOffset UpdatedAt,
     string UpdatedBy)
@@ -27,6 +28,6 @@ public sealed record ProductResponse(
     public static ProductResponse From(Product p) => new(p.Code, p.Name, p.Terms.Amortization, p.Terms.Installments,
         p.Terms.Frequency, p.Terms.TermDays, p.Terms.AnnualRate, p.Terms.DayCount, p.Terms.GraceDays,
         p.Terms.PenaltyMultiplier, p.Terms.LateFee, p.Terms.RateCap, p.Terms.ConductProfile, p.Terms.Currency,
-        p.Terms.AllocationOrder, p.Terms.ArrearsTolerance, p.Terms.PenaltyRate, p.Ladder?.Stages, p.UpdatedAt, p.UpdatedBy);
+        p.Terms.AllocationOrder, p.Terms.ArrearsTolerance, p.Terms.PenaltyRate, p.Terms.FeesWithinCap, p.Ladder?.Stages, p.UpdatedAt, p.UpdatedBy);
 }
 

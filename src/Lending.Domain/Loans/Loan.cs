@@ -52,6 +52,12 @@ public sealed record Loan(
 
     public bool IsPaused => Pauses.Count > 0 && Pauses[^1].Until is null;
 
+    /// <summary>
+    /// The schedule in force, by due date: every instalment except those a restructure replaced. <see cref="Installments"/>
+    /// is kept in due-date order, so "oldest first" never depends on when an instalment was added.
+    /// </summary>
+    public IEnumerable<Installment> Schedule => Installments.Where(i => !i.Replaced);
+
     /// <summary>Due date of the oldest instalment with contractual principal or interest unpaid; null once nothing is owed.</summary>
     public DateOnly? OldestUnpaidDueDate => IsClosed ? null
         : Installments.Where(i => i.ContractualDue > 0m).Select(i => (DateOnly?)i.DueDate).Min();
@@ -68,19 +74,9 @@ public sealed record Loan(
     /// The day before the first period whose interest is not yet charged begins (disbursement, or the previous due
     /// date): close of business visits the loan the next day to record <see cref="InterestCharged"/>.
     /// </summary>
-    public DateOnly? NextPeriodStart
-    {
-        get
-        {
-            var start = DisbursedOn;
-            foreach (var i in Installments)
-            {
-                if (i.Number > InterestChargedThrough && i.InterestDue > 0m) return start;
-                start = i.DueDate;
-            }
-            return null;
-        }
-    }
+    public DateOnly? NextPeriodStart => Schedule
+        .Where(i => i.Number > InterestChargedThrough && i.InterestDue - i.CarriedInterestDue > 0m)
+        .Select(i => (DateOnly?)i.PeriodStart).Min();
 
     public decimal PrincipalOutstanding => Installments.Sum(i => i.PrincipalDue);
 
@@ -102,7 +98,8 @@ public sealed record Loan(
         {
             RepaymentScheduleSet s => loan with
             {
-                Installments = s.Installments.Select(i => new Installment(i.Number, i.DueDate, i.Principal, i.Interest)).ToArray(),
+                Installments = Periods(s.Installments.OrderBy(i => i.DueDate).ThenBy(i => i.Number)
+                    .Select(i => new Installment(i.Number, i.DueDate, i.Principal, i.Interest)), loan.DisbursedOn),
             },
             PaymentReceived p => loan with
             {
@@ -125,7 +122,13 @@ public sealed record Loan(
             PenaltyAccrued a => loan with
             {
                 Installments = loan.Installments.Select(i => a.Lines.FirstOrDefault(l => l.Installment == i.Number) is { } l
-                    ? i with { Penalty = i.Penalty + l.Amount } : i).ToArray(),
+                    ? i with
+                    {
+                        Penalty = i.Penalty + l.Amount,
+                        PenaltyCarry = l.Accrued is null ? i.PenaltyCarry
+                            : i.PenaltyCarry + l.OverduePrincipal * a.AnnualPenaltyRate - l.Amount * a.YearBasis,
+                    }
+                    : i).ToArray(),
                 PenaltyAccruedThrough = a.BusinessDate,
             },
             InterestCharged c => loan with { InterestChargedThrough = Math.Max(loan.InterestChargedThrough, c.Installment) },
@@ -169,17 +172,43 @@ public sealed record Loan(
         };
     }
 
+    /// <summary>Each period starts on the previous due date, the first on <paramref name="firstStart"/>.</summary>
+    private static Installment[] Periods(IEnumerable<Installment> byDueDate, DateOnly firstStart)
+    {
+        var start = firstStart;
+        return byDueDate.Select(i =>
+        {
+            var withStart = i with { PeriodStart = start };
+            start = i.DueDate;
+            return withStart;
+        }).ToArray();
+    }
+
     private static Loan Restructured(Loan loan, LoanRestructured r)
     {
-        var installments = loan.Installments.Select(i =>
+        var kept = loan.Installments.Select(i =>
         {
             var waived = r.Waived.FirstOrDefault(w => w.Installment == i.Number);
             if (waived is not null) i = i with { Penalty = i.Penalty - waived.Penalty, Fees = i.Fees - waived.Fees };
             // A replaced instalment is closed at what was paid on it; the new ones carry what it still owed.
             return r.Replaced.Contains(i.Number)
-                ? i with { Principal = i.PrincipalPaid, Interest = i.InterestPaid + i.InterestWaived, Penalty = i.PenaltyPaid, Fees = i.FeesPaid }
+                ? i with
+                {
+                    Principal = i.PrincipalPaid, Interest = i.InterestPaid + i.InterestWaived, Penalty = i.PenaltyPaid, Fees = i.FeesPaid,
+                    PenaltyCarry = 0m, Replaced = true,
+                }
                 : i;
-        }).Concat(r.Installments.Select(n => new Installment(n.Number, n.DueDate, n.Principal, n.Interest, n.Penalty, n.Fees))).ToArray();
+        });
+        // Events written before period starts were recorded: the first new period starts on the approval date.
+        var start = r.BusinessDate;
+        var added = r.Installments.OrderBy(n => n.DueDate).ThenBy(n => n.Number).Select(n =>
+        {
+            var i = new Installment(n.Number, n.DueDate, n.Principal, n.Interest, n.Penalty, n.Fees,
+                PeriodStart: n.PeriodStart ?? start, InterestCarried: n.InterestCarried);
+            start = n.DueDate;
+            return i;
+        });
+        var installments = kept.Concat(added).OrderBy(i => i.DueDate).ThenBy(i => i.Number).ToArray();
         return loan with
         {
             Installments = installments,

@@ -66,7 +66,13 @@ public sealed record PaymentReceived(
     public decimal Principal => Lines.Sum(l => l.Principal);
 }
 
-public sealed record PenaltyLine(int Installment, decimal OverduePrincipal, decimal Amount);
+/// <summary>
+/// One instalment's penalty of the day: <see cref="Accrued"/> = overdue principal × annual penalty rate / year basis
+/// at full precision, <see cref="Amount"/> the whole cents booked (with the sub-cent remainder carried from earlier
+/// days, see <see cref="Ledger.Installment.PenaltyCarry"/>). Null <see cref="Accrued"/>: booked before remainders were
+/// carried, so the amount is the whole accrual.
+/// </summary>
+public sealed record PenaltyLine(int Installment, decimal OverduePrincipal, decimal Amount, decimal? Accrued = null);
 
 /// <summary>Penalty interest (罚息) for one day past grace, on each instalment's overdue principal.</summary>
 public sealed record PenaltyAccrued(
@@ -86,8 +92,12 @@ public sealed record PenaltyAccrued(
 /// </summary>
 public sealed record InterestCharged(Guid LoanId, int Installment, decimal Amount, DateOnly DueDate, DateOnly BusinessDate) : ILoanEvent;
 
-/// <summary>The flat late fee (滞纳金), charged once when an instalment passes grace unpaid.</summary>
-public sealed record LateFeeCharged(Guid LoanId, int Installment, decimal Amount, DateOnly BusinessDate) : ILoanEvent;
+/// <summary>
+/// The flat late fee (滞纳金), charged once when an instalment passes grace unpaid. Where the product counts fees towards
+/// the rate cap, the part that would have taken the loan's borrowing cost over the cap is <see cref="Clipped"/>
+/// (not charged): <see cref="Amount"/> + <see cref="Clipped"/> is the product's fee.
+/// </summary>
+public sealed record LateFeeCharged(Guid LoanId, int Installment, decimal Amount, DateOnly BusinessDate, decimal Clipped = 0m) : ILoanEvent;
 
 /// <summary>The loan moved to another delinquency bucket, at close of business or on a payment.</summary>
 public sealed record DelinquencyBucketChanged(

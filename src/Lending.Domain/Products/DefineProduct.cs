@@ -30,7 +30,8 @@ public sealed record DefineProduct(
     string Currency,
     IReadOnlyList<Component>? AllocationOrder = null,
     decimal? ArrearsTolerance = null,
-    Escalation.EscalationLadder? Ladder = null);
+    Escalation.EscalationLadder? Ladder = null,
+    bool? FeesWithinCap = null);
 
 public static class ProductDecisions
 {
@@ -51,7 +52,9 @@ public static class ProductDecisions
             cmd.ConductProfile ?? ProductDefaults.Conduct,
             cmd.Currency.ToUpperInvariant(),
             cmd.AllocationOrder ?? ProductTerms.DefaultAllocationOrder,
-            cmd.ArrearsTolerance ?? ProductDefaults.ArrearsTolerance);
+            cmd.ArrearsTolerance ?? ProductDefaults.ArrearsTolerance,
+            // China's cap on the comprehensive cost of borrowing counts fees; Reg F products keep them apart.
+            cmd.FeesWithinCap ?? (cmd.ConductProfile ?? ProductDefaults.Conduct) == ConductProfile.CnNifa);
 
         Require(terms.Amortization == Amortization.Bullet || terms.Installments is > 0,
             "product.installments_required", "Instalment products need a positive number of instalments.");

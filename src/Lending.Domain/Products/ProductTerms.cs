@@ -31,7 +31,8 @@ public enum ConductProfile
 
 /// <summary>
 /// The contract terms of a product. A loan copies them into its <c>LoanDisbursed</c> event, so a later edit
-/// of the product never changes an existing contract.
+/// of the product never changes an existing contract. <see cref="FeesWithinCap"/>: late fees count towards the rate
+/// cap together with interest and penalty (a fee that would cross it is clipped); the default for <c>CN-NIFA</c>.
 /// </summary>
 public sealed record ProductTerms(
     Amortization Amortization,
@@ -47,7 +48,8 @@ public sealed record ProductTerms(
     ConductProfile ConductProfile,
     string Currency,
     IReadOnlyList<Component> AllocationOrder,
-    decimal ArrearsTolerance)
+    decimal ArrearsTolerance,
+    bool FeesWithinCap = false)
 {
     /// <summary>DOMAIN.md's default waterfall within an instalment.</summary>
     public static readonly IReadOnlyList<Component> DefaultAllocationOrder =

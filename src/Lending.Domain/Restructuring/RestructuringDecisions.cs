@@ -48,15 +48,16 @@ public static class RestructuringDecisions
         var pending = Pending(loan);
         if (pending.ProposedBy == approver)
             throw new LendingRuleViolated("restructure.same_person", "The proposer of a restructure cannot approve it.", RefusalKind.Forbidden);
+        // Paid off, settled or written off since the request: there is nothing left to restructure.
+        if (loan.IsClosed)
+            throw new LendingRuleViolated("restructure.loan_closed", $"The loan is {loan.Status} since the request.", RefusalKind.Conflict);
 
-        var open = loan.Installments.Where(i => !i.IsSettled).ToList();
+        var open = loan.Schedule.Where(i => !i.IsSettled).ToList();
         var next = loan.Installments.Count == 0 ? 1 : loan.Installments.Max(i => i.Number) + 1;
         var terms = pending.Terms;
         var restructured = terms.Type switch
         {
-            RestructureType.Extension => new LoanRestructured(loan.Id, pending.RequestId, terms.Type, open.Select(i => i.Number).ToList(),
-                open.Select((i, k) => new RestructuredInstallment(next + k, Shift(i.DueDate, terms.Periods!.Value, loan.Terms),
-                    i.PrincipalDue, i.InterestDue, i.PenaltyDue, i.FeesDue)).ToList(), [], loan.Stage, approver, now, date),
+            RestructureType.Extension => Extension(loan, pending, open, next, date, approver, now),
             RestructureType.InstallmentPlan => Plan(loan, pending, open, next, date, approver, now),
             RestructureType.PenaltyWaiver => new LoanRestructured(loan.Id, pending.RequestId, terms.Type, [], [],
                 Waive(loan, terms.WaiveAmount!.Value), loan.Stage, approver, now, date),
@@ -76,41 +77,122 @@ public static class RestructuringDecisions
         return events;
     }
 
-    /// <summary>Unpaid principal re-amortized at the contract rate over N new instalments; unpaid billed interest, penalty and fees spread over them.</summary>
+    /// <summary>
+    /// Every open instalment moves N periods later with what it still owes (interest owed on the approval date is
+    /// carried, so the payoff amount does not change). Whatever would still fall due on or before the approval date
+    /// joins the first instalment due after it (or one due N periods after approval): the loan is current on approval.
+    /// </summary>
+    private static LoanRestructured Extension(Loan loan, PendingRestructure pending, List<Installment> open, int next, DateOnly date,
+        string approver, DateTimeOffset now)
+    {
+        var n = pending.Terms.Periods!.Value;
+        var moved = open.Select(i => new RestructuredInstallment(0, Shift(i.DueDate, n, loan.Terms), i.PrincipalDue, i.InterestDue,
+            i.PenaltyDue, i.FeesDue, Max(date, Shift(i.PeriodStart, n, loan.Terms)), i.InterestOwedOn(date))).ToList();
+        var late = moved.Where(m => m.DueDate <= date).ToList();
+        var onTime = moved.Where(m => m.DueDate > date).ToList();
+        if (late.Count > 0)
+        {
+            var target = onTime.Count > 0 ? onTime[0] : new RestructuredInstallment(0, Shift(date, n, loan.Terms), 0m, 0m, 0m, 0m, date, 0m);
+            var merged = late.Aggregate(target, (t, m) => t with
+            {
+                Principal = t.Principal + m.Principal, Interest = t.Interest + m.Interest, Penalty = t.Penalty + m.Penalty,
+                Fees = t.Fees + m.Fees, InterestCarried = t.InterestCarried + m.InterestCarried,
+            });
+            onTime = [merged, .. onTime.Skip(onTime.Count > 0 ? 1 : 0)];
+        }
+        return new LoanRestructured(loan.Id, pending.RequestId, RestructureType.Extension, open.Select(i => i.Number).ToList(),
+            onTime.Select((m, k) => m with { Number = next + k }).ToList(), [], loan.Stage, approver, now, date);
+    }
+
+    /// <summary>
+    /// Unpaid principal re-amortized at the contract rate over N new instalments, the first period starting on the
+    /// approval date; interest owed on that date, penalty and fees spread over them (owed all along, see
+    /// <see cref="RestructuredInstallment.InterestCarried"/>). The running period's interest is cut to the days up to
+    /// approval (<see cref="EarnedBy"/>): the plan charges the days after it, so each day's interest is charged once.
+    /// </summary>
     private static LoanRestructured Plan(Loan loan, PendingRestructure pending, List<Installment> open, int next, DateOnly date,
         string approver, DateTimeOffset now)
     {
         var n = pending.Terms.Periods!.Value;
-        var billed = LoanPosition.Billed(loan, date).Select(i => i.Number).ToHashSet();
         var dueDates = Enumerable.Range(1, n).Select(k => Shift(date, k, loan.Terms)).ToList();
         var amortized = RepaymentSchedule.Amortize(open.Sum(i => i.PrincipalDue), n, RepaymentSchedule.PeriodicRate(loan.Terms), dueDates,
             annuity: true, firstNumber: next);
-        var interest = Spread(open.Where(i => billed.Contains(i.Number)).Sum(i => i.InterestDue), n);
+        var (owed, released) = InterestOwedAt(open, date);
+        var interest = Spread(Math.Max(0m, owed), n);
         var penalty = Spread(open.Sum(i => i.PenaltyDue), n);
         var fees = Spread(open.Sum(i => i.FeesDue), n);
+        // Running-period interest already paid beyond the days elapsed is credited against the first new period.
+        var credit = Math.Max(0m, -owed);
         return new LoanRestructured(loan.Id, pending.RequestId, RestructureType.InstallmentPlan, open.Select(i => i.Number).ToList(),
-            amortized.Select((s, k) => new RestructuredInstallment(s.Number, s.DueDate, s.Principal, s.Interest + interest[k], penalty[k], fees[k])).ToList(),
-            [], loan.Stage, approver, now, date);
+            amortized.Select((s, k) => new RestructuredInstallment(s.Number, s.DueDate, s.Principal,
+                s.Interest - (k == 0 ? Math.Min(credit, s.Interest) : 0m) + interest[k], penalty[k], fees[k],
+                k == 0 ? date : dueDates[k - 1], interest[k])).ToList(),
+            [], loan.Stage, approver, now, date, InterestReleased: released);
     }
 
-    /// <summary>Penalty first, oldest instalment first; then fees the same way.</summary>
-    /// <summary>The instalments not yet due are re-amortized at the new rate on their own due dates; overdue ones stand.</summary>
+    /// <summary>
+    /// The instalments not yet due are re-amortized at the new rate on their own due dates, from the approval date: the
+    /// running period keeps the old rate for the days up to approval. Overdue instalments stand.
+    /// </summary>
     private static LoanRestructured RateReduction(Loan loan, PendingRestructure pending, int next, DateOnly date, string approver, DateTimeOffset now)
     {
-        var future = loan.Installments.Where(i => !i.IsSettled && i.DueDate > date).ToList();
+        var future = loan.Schedule.Where(i => !i.IsSettled && i.DueDate > date).ToList();
         var lowered = loan.Terms with { AnnualRate = pending.Terms.NewRate!.Value };
         var schedule = future.Count == 0 ? [] : RepaymentSchedule.Amortize(future.Sum(i => i.PrincipalDue), future.Count,
             RepaymentSchedule.PeriodicRate(lowered), future.Select(i => i.DueDate).ToList(),
             annuity: loan.Terms.Amortization != Amortization.EqualPrincipal, firstNumber: next);
+        var (owed, released) = InterestOwedAt(future, date);
+        var result = schedule.Select((s, k) => new RestructuredInstallment(s.Number, s.DueDate, s.Principal, s.Interest, future[k].PenaltyDue,
+            future[k].FeesDue, future[k].PeriodStart, 0m)).ToList();
+        if (result.Count > 0 && future[0].IsBilledOn(date))
+        {
+            // The running period: old-rate interest earned up to approval is carried, the new rate runs for the rest.
+            var first = future[0];
+            var newRatePart = Money.Round(schedule[0].Interest * (first.DueDate.DayNumber - date.DayNumber)
+                / (first.DueDate.DayNumber - first.PeriodStart.DayNumber));
+            result[0] = result[0] with
+            {
+                Interest = Math.Max(0m, owed + newRatePart), InterestCarried = Math.Max(0m, owed), PeriodStart = date,
+            };
+        }
         return new LoanRestructured(loan.Id, pending.RequestId, RestructureType.RateReduction, future.Select(i => i.Number).ToList(),
-            schedule.Select((s, k) => new RestructuredInstallment(s.Number, s.DueDate, s.Principal, s.Interest, future[k].PenaltyDue,
-                future[k].FeesDue)).ToList(), [], loan.Stage, approver, now, date);
+            result, [], loan.Stage, approver, now, date, InterestReleased: released);
     }
+
+    /// <summary>
+    /// Interest the open instalments owe on <paramref name="date"/>, with the running period's cut to the days elapsed
+    /// (negative when more was paid on it than those days earned), and the running period's interest released.
+    /// </summary>
+    private static (decimal Owed, decimal Released) InterestOwedAt(IEnumerable<Installment> open, DateOnly date)
+    {
+        decimal owed = 0m, released = 0m;
+        foreach (var i in open)
+        {
+            if (i.DueDate > date && i.IsBilledOn(date))
+            {
+                var earned = EarnedBy(i, date);
+                owed += earned - i.InterestPaid;
+                released += i.InterestDue - Math.Max(0m, earned - i.InterestPaid);
+            }
+            else owed += i.InterestOwedOn(date);
+        }
+        return (owed, released);
+    }
+
+    /// <summary>The running period's interest for the days from its start through <paramref name="date"/>, to the cent.</summary>
+    public static decimal EarnedBy(Installment running, DateOnly date)
+    {
+        var own = running.Interest - running.InterestWaived - running.InterestCarried;
+        var days = running.DueDate.DayNumber - running.PeriodStart.DayNumber;
+        return running.InterestCarried + Money.Round(own * (date.DayNumber - running.PeriodStart.DayNumber) / days);
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
     /// <summary>After a payment: the agreed settlement is paid in full, so the loan closes with the rest forgiven.</summary>
     public static LoanSettled? SettledBy(Loan afterPayment, DateOnly paidOn, DateOnly date) =>
         afterPayment.Restructuring is { SettlementAmount: { } amount, SettlementPaid: var paid } && paid >= amount
-            ? new LoanSettled(afterPayment.Id, paidOn, amount, afterPayment.Installments.Sum(i => i.TotalDue), date)
+            ? new LoanSettled(afterPayment.Id, paidOn, amount, LoanPosition.Of(afterPayment, paidOn).TotalOutstanding, date)
             : null;
 
     private static List<WaiverLine> Waive(Loan loan, decimal amount)
@@ -154,7 +236,7 @@ public static class RestructuringDecisions
     {
         var r = loan.Restructuring;
         if (!r.Restructured || r.PlanBreached || r.FirstRestructuredInstallment == 0) return null;
-        var late = loan.Installments.FirstOrDefault(i => i.Number >= r.FirstRestructuredInstallment && i.DueDate < date && i.ContractualDue > 0m
+        var late = loan.Schedule.FirstOrDefault(i => i.Number >= r.FirstRestructuredInstallment && i.DueDate < date && i.ContractualDue > 0m
             && LoanPosition.DaysPastDue(loan, i, date) > loan.Terms.GraceDays);
         return late is null ? null : new PlanBreached(loan.Id, late.Number, LoanPosition.DaysPastDue(loan, late, date), date);
     }

@@ -28,20 +28,30 @@ public sealed record RestructureRequested(
 public sealed record RestructureRejected(Guid LoanId, Guid RequestId, string Reason, string RejectedBy, DateTimeOffset RecordedAt,
     DateOnly BusinessDate) : ILoanEvent;
 
-/// <summary>A new instalment of a restructured schedule, carrying what it owes.</summary>
-public sealed record RestructuredInstallment(int Number, DateOnly DueDate, decimal Principal, decimal Interest, decimal Penalty, decimal Fees);
+/// <summary>
+/// A new instalment of a restructured schedule, carrying what it owes. Its interest is owed from the day after
+/// <see cref="PeriodStart"/>, except <see cref="InterestCarried"/>: interest already owed before the restructure, moved
+/// here and owed all along (so a restructure never lowers the payoff amount unless it says so).
+/// </summary>
+public sealed record RestructuredInstallment(int Number, DateOnly DueDate, decimal Principal, decimal Interest, decimal Penalty, decimal Fees,
+    DateOnly? PeriodStart = null, decimal InterestCarried = 0m);
 
 /// <summary>
 /// The restructure approved (checker, a supervisor other than the proposer). <see cref="Replaced"/> instalments are closed
 /// at what was paid on them and <see cref="Installments"/> take over what they still owed; penalty or fees waived are
 /// in <see cref="Waived"/>. The stage at approval is kept: a plan breach escalates back to it at least.
+/// <see cref="InterestReleased"/> is the running period's interest for the days after approval, which the new schedule
+/// charges again from the approval date: released so that no day's interest is charged twice.
 /// </summary>
 public sealed record LoanRestructured(
     Guid LoanId, Guid RequestId, RestructureType Type, IReadOnlyList<int> Replaced, IReadOnlyList<RestructuredInstallment> Installments,
     IReadOnlyList<WaiverLine> Waived, EscalationStage StageAtRestructure, string ApprovedBy, DateTimeOffset RecordedAt,
-    DateOnly BusinessDate, decimal? SettlementAmount = null) : ILoanEvent;
+    DateOnly BusinessDate, decimal? SettlementAmount = null, decimal InterestReleased = 0m) : ILoanEvent;
 
-/// <summary>The agreed settlement was paid: the loan is closed and the rest of the balance forgiven.</summary>
+/// <summary>
+/// The agreed settlement was paid: the loan is closed and the rest of the balance forgiven. <see cref="Forgiven"/> is what
+/// was owed on the settlement date beyond the amount paid, never interest of periods that had not begun.
+/// </summary>
 public sealed record LoanSettled(Guid LoanId, DateOnly SettledOn, decimal SettlementAmount, decimal Forgiven, DateOnly BusinessDate) : ILoanEvent;
 
 public sealed record WaiverLine(int Installment, decimal Penalty, decimal Fees);

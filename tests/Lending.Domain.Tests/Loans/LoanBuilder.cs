@@ -19,12 +19,12 @@ internal sealed class LoanBuilder
     public static LoanBuilder Disbursed(decimal principal = 12_000m, decimal rate = 0.12m, int installments = 12,
         DateOnly? on = null, decimal multiplier = 1.5m, decimal cap = 0.24m, int grace = 3, decimal lateFee = 0m,
         decimal tolerance = 0m, Amortization amortization = Amortization.Annuity, int? termDays = null,
-        IReadOnlyList<Component>? order = null)
+        IReadOnlyList<Component>? order = null, ConductProfile? profile = null, bool? feesWithinCap = null)
     {
         var date = on ?? new DateOnly(2026, 1, 15);
         var product = ProductDecisions.Define(new DefineProduct("P", "P", amortization,
             amortization == Amortization.Bullet ? null : installments, PaymentFrequency.Monthly, termDays, rate, DayCount.Act365,
-            grace, multiplier, lateFee, cap, null, "CNY", order, tolerance), TestData.Now, "admin");
+            grace, multiplier, lateFee, cap, profile, "CNY", order, tolerance, FeesWithinCap: feesWithinCap), TestData.Now, "admin");
         var builder = new LoanBuilder();
         builder._events.AddRange(DisbursementDecisions.Decide(new DisburseLoan(LoanId, "P", principal, "CNY", date,
             TestData.Borrower(), null, null), null, product, date, "sup", TestData.Now));

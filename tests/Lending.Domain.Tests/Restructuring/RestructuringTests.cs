@@ -110,7 +110,12 @@ public class RestructuringTests
         Assert.Equal(future.Select(i => i.Number), restructured.Replaced);
         Assert.Equal(future.Sum(i => i.PrincipalDue), restructured.Installments.Sum(i => i.Principal));
         Assert.True(restructured.Installments.Sum(i => i.Interest) < future.Sum(i => i.InterestDue));
-        Assert.Equal(Money.Round(future.Sum(i => i.PrincipalDue) * 0.005m), restructured.Installments[0].Interest);
+        // The running period (15 Mar – 15 Apr, approved 27 Mar): 12 days at 12%, then 19 days at 6%.
+        var running = future[0];
+        var oldRateDays = Money.Round(running.Interest * 12 / 31);
+        var newRateDays = Money.Round(Money.Round(future.Sum(i => i.PrincipalDue) * 0.005m) * 19 / 31);
+        Assert.Equal(oldRateDays + newRateDays, restructured.Installments[0].Interest);
+        Assert.Equal(running.Interest - oldRateDays, restructured.InterestReleased);
         Assert.Equal(overdue, b.Loan.Installments.Where(i => i.DueDate <= Day40).Select(i => i.TotalDue)); // arrears stand
         Assert.Equal("restructure.new_rate_invalid", Assert.Throws<LendingRuleViolated>(() =>
             LateLoanWith(new RestructureTerms(RestructureType.RateReduction, null, 0.12m, null, null))).Code);

@@ -30,9 +30,10 @@ public static class LoanCloseOfBusiness
         var events = new List<ILoanEvent>();
 
         // Periods that have begun: their interest is owed from today, as an event rather than by the calendar alone.
+        // Interest a restructure carried onto an instalment was owed already: only its own period's interest is new.
         events.AddRange(LoanPosition.Billed(loan, date)
-            .Where(i => i.Number > loan.InterestChargedThrough && i.InterestDue > 0m)
-            .Select(i => new InterestCharged(loan.Id, i.Number, i.InterestDue, i.DueDate, date)));
+            .Where(i => i.Number > loan.InterestChargedThrough && i.InterestDue - i.CarriedInterestDue > 0m)
+            .Select(i => new InterestCharged(loan.Id, i.Number, i.InterestDue - i.CarriedInterestDue, i.DueDate, date)));
         loan = events.Aggregate(loan, (l, e) => Loan.Evolve(l, e));
 
         // A promise whose date has passed is settled one way or the other, before anything else happens.
@@ -52,27 +53,43 @@ public static class LoanCloseOfBusiness
         if (dpd <= loan.Terms.GraceDays || paused) return events;
 
         var pastGrace = loan.Installments
-            .Where(i => i.DueDate < date && i.ContractualDue > 0m && LoanPosition.DaysPastDue(loan, i, date) > loan.Terms.GraceDays)
+            .Where(i => !i.Replaced && i.DueDate < date && i.ContractualDue > 0m && LoanPosition.DaysPastDue(loan, i, date) > loan.Terms.GraceDays)
             .ToList();
 
         if (loan.PenaltyAccruedThrough is null || loan.PenaltyAccruedThrough < date)
         {
-            var lines = pastGrace
-                .Select(i => new PenaltyLine(i.Number, i.PrincipalDue, DailyPenalty(loan, i)))
-                .Where(l => l.Amount > 0m)
-                .ToList();
+            var lines = pastGrace.Select(i => PenaltyOfDay(loan, i)).Where(l => l.Accrued > 0m).ToList();
             if (lines.Count > 0)
-                events.Add(new PenaltyAccrued(loan.Id, loan.Terms.PenaltyRate, loan.Terms.YearBasis, lines, date));
+            {
+                var penalty = new PenaltyAccrued(loan.Id, loan.Terms.PenaltyRate, loan.Terms.YearBasis, lines, date);
+                events.Add(penalty);
+                loan = Loan.Evolve(loan, penalty); // the late fee's room under the cap counts today's penalty
+            }
         }
 
         if (loan.Terms.LateFee > 0m)
-            events.AddRange(pastGrace.Where(i => !i.LateFeeCharged)
-                .Select(i => new LateFeeCharged(loan.Id, i.Number, loan.Terms.LateFee, date)));
+            foreach (var i in pastGrace.Where(i => !i.LateFeeCharged))
+            {
+                var fee = BorrowingCost.LateFee(loan, date);
+                events.Add(new LateFeeCharged(loan.Id, i.Number, fee, date, loan.Terms.LateFee - fee));
+                loan = Loan.Evolve(loan, events[^1]);
+            }
 
         return events;
     }
 
-    /// <summary>One day of penalty interest on the instalment's overdue principal, rounded to the cent.</summary>
-    public static decimal DailyPenalty(Loan loan, Installment installment) =>
-        Money.Round(installment.PrincipalDue * loan.Terms.PenaltyRate / loan.Terms.YearBasis);
+    /// <summary>
+    /// One day of penalty interest on the instalment's overdue principal, at full precision; the cents it completes
+    /// (with the sub-cent remainder carried from earlier days) are booked, never rounded up. Over any span the booked
+    /// penalty is the exact amount × rate × days / basis less under a cent, so contract rate + penalty rate stays
+    /// within the cap on any balance.
+    /// </summary>
+    public static PenaltyLine PenaltyOfDay(Loan loan, Installment installment)
+    {
+        // Kept in units of 1 / basis, where principal × rate is exact: one division, so the cents booked never drift.
+        var units = installment.PenaltyCarry + installment.PrincipalDue * loan.Terms.PenaltyRate;
+        var booked = Money.Cents(units / loan.Terms.YearBasis);
+        return new PenaltyLine(installment.Number, installment.PrincipalDue, booked,
+            installment.PrincipalDue * loan.Terms.PenaltyRate / loan.Terms.YearBasis);
+    }
 }

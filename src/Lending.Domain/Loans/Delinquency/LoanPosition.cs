@@ -23,37 +23,24 @@ public sealed record LoanPosition(
 
     public static LoanPosition Of(Loan loan, DateOnly date)
     {
-        var billed = Billed(loan, date).ToList();
         return new LoanPosition(
             date,
             DpdOf(loan, date),
             loan.Installments.Sum(i => i.PrincipalDue),
-            billed.Sum(i => i.InterestDue),
+            loan.Schedule.Sum(i => i.InterestOwedOn(date)),
             loan.Installments.Sum(i => i.PenaltyDue),
             loan.Installments.Sum(i => i.FeesDue),
             ArrearsOf(loan, date),
-            loan.Installments.Where(i => !i.IsSettled && i.DueDate >= date).Select(i => (DateOnly?)i.DueDate).FirstOrDefault());
+            loan.Schedule.Where(i => !i.IsSettled && i.DueDate >= date).Select(i => (DateOnly?)i.DueDate).FirstOrDefault());
     }
 
     /// <summary>
     /// Instalments whose interest is owed on <paramref name="date"/>: those due, and the current one once its period
-    /// has begun (the day after the previous due date, or after disbursement). The current period's interest is then
-    /// owed in full; later periods' interest never is before they begin.
+    /// has begun (the day after its <see cref="Installment.PeriodStart"/>). The current period's interest is then owed
+    /// in full; later periods' interest never is before they begin (interest a restructure carried excepted, see
+    /// <see cref="Installment.InterestOwedOn"/>). By due date, whatever the order instalments were added in.
     /// </summary>
-    public static IEnumerable<Installment> Billed(Loan loan, DateOnly date)
-    {
-        var periodStart = loan.DisbursedOn;
-        foreach (var i in loan.Installments)
-        {
-            if (i.DueDate <= date) yield return i;
-            else
-            {
-                if (date > periodStart) yield return i;
-                yield break;
-            }
-            periodStart = i.DueDate;
-        }
-    }
+    public static IEnumerable<Installment> Billed(Loan loan, DateOnly date) => loan.Schedule.Where(i => i.IsBilledOn(date));
 
     /// <summary>Contractual principal and interest past due (due before <paramref name="date"/>) and unpaid.</summary>
     public static decimal ArrearsOf(Loan loan, DateOnly date) =>
@@ -66,7 +53,7 @@ public sealed record LoanPosition(
     public static int DpdOf(Loan loan, DateOnly date)
     {
         if (loan.IsClosed) return 0;
-        var oldest = loan.Installments.FirstOrDefault(i => i.DueDate < date && i.ContractualDue > 0m);
+        var oldest = loan.Schedule.FirstOrDefault(i => i.DueDate < date && i.ContractualDue > 0m);
         if (oldest is null) return 0;
         if (ArrearsOf(loan, date) < loan.Terms.ArrearsTolerance) return 0;
         return DaysPastDue(loan, oldest, date);

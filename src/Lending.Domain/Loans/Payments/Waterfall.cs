@@ -16,39 +16,52 @@ public static class Waterfall
     public static Result Allocate(Loan loan, decimal amount, DateOnly paidOn)
     {
         var remaining = amount;
-        var lines = new List<AllocationLine>();
-        var billed = LoanPosition.Billed(loan, paidOn).Select(i => i.Number).ToHashSet();
-        var order = loan.Terms.AllocationOrder;
+        var paid = new Dictionary<int, Dictionary<Component, decimal>>();
+        var waived = new Dictionary<int, decimal>();
+        var schedule = loan.Schedule.Where(i => !i.IsSettled).ToList(); // by due date
 
-        foreach (var i in loan.Installments.Where(i => billed.Contains(i.Number)))
+        // What is owed on the payment date, oldest instalment first, each in the product's order. An instalment whose
+        // period has not begun owes only what a restructure carried onto it (penalty, fees, interest already owed).
+        foreach (var i in schedule)
         {
-            if (remaining == 0m) break;
-            var paid = new Dictionary<Component, decimal>();
-            foreach (var component in order)
+            var billed = i.IsBilledOn(paidOn);
+            foreach (var component in loan.Terms.AllocationOrder)
             {
-                var take = Math.Min(remaining, i.Due(component));
-                paid[component] = take;
-                remaining -= take;
+                var owed = component switch
+                {
+                    Component.Interest => i.InterestOwedOn(paidOn),
+                    Component.Principal => billed ? i.PrincipalDue : 0m,
+                    _ => i.Due(component),
+                };
+                Take(paid, i.Number, component, Math.Min(remaining, owed), ref remaining);
             }
-            AddLine(lines, i.Number, paid, interestWaived: 0m);
         }
 
-        foreach (var i in loan.Installments.Where(i => !billed.Contains(i.Number)))
+        // The rest prepays principal of later instalments, nearest first; one prepaid in full owes no more interest of
+        // its own period (what was carried onto it was paid above, since money reached this far).
+        foreach (var i in schedule.Where(i => !i.IsBilledOn(paidOn)))
         {
             if (remaining == 0m) break;
             var principal = Math.Min(remaining, i.PrincipalDue);
-            remaining -= principal;
-            var waived = principal == i.PrincipalDue ? i.InterestDue : 0m;
-            AddLine(lines, i.Number, new Dictionary<Component, decimal> { [Component.Principal] = principal }, waived);
+            Take(paid, i.Number, Component.Principal, principal, ref remaining);
+            if (principal == i.PrincipalDue) waived[i.Number] = i.InterestDue - i.CarriedInterestDue;
         }
 
+        var lines = schedule.Select(i => Line(i.Number, paid.GetValueOrDefault(i.Number), waived.GetValueOrDefault(i.Number)))
+            .Where(l => l.Total > 0m || l.InterestWaived > 0m).ToList();
         return new Result(lines, remaining);
     }
 
-    private static void AddLine(List<AllocationLine> lines, int number, Dictionary<Component, decimal> paid, decimal interestWaived)
+    private static void Take(Dictionary<int, Dictionary<Component, decimal>> paid, int number, Component component, decimal take,
+        ref decimal remaining)
     {
-        var line = new AllocationLine(number, paid.GetValueOrDefault(Component.Penalty), paid.GetValueOrDefault(Component.Fees),
-            paid.GetValueOrDefault(Component.Interest), paid.GetValueOrDefault(Component.Principal), interestWaived);
-        if (line.Total > 0m || interestWaived > 0m) lines.Add(line);
+        if (take <= 0m) return;
+        var parts = paid.TryGetValue(number, out var p) ? p : paid[number] = [];
+        parts[component] = parts.GetValueOrDefault(component) + take;
+        remaining -= take;
     }
+
+    private static AllocationLine Line(int number, Dictionary<Component, decimal>? paid, decimal interestWaived) =>
+        new(number, paid?.GetValueOrDefault(Component.Penalty) ?? 0m, paid?.GetValueOrDefault(Component.Fees) ?? 0m,
+            paid?.GetValueOrDefault(Component.Interest) ?? 0m, paid?.GetValueOrDefault(Component.Principal) ?? 0m, interestWaived);
 }
