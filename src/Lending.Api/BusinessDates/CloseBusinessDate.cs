@@ -63,11 +63,13 @@ public static class CloseBusinessDateHandler
         var actions = new OutgoingMessages();
         foreach (var loan in loans)
         {
-            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder));
+            var loanLadder = ladders.GetValueOrDefault(loan.ProductCode, ladder);
+            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets, loanLadder);
             // Expected version: a payment committed meanwhile makes this batch fail and retry on fresh state.
             if (events.Count > 0) session.Events.Append(loan.Id, loan.Version + events.Count, [.. events]);
             // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
-            actions.AddRange(events.OfType<LoanEscalated>().Select(e => new CarryOutEscalation(e.LoanId, e.To, e.Action, e.BusinessDate)));
+            actions.AddRange(events.OfType<LoanEscalated>().Select(e => new CarryOutEscalation(e.LoanId, e.To, e.Action, e.BusinessDate,
+                loanLadder.MinDpdOf(e.To))));
         }
 
         if (batch.Count == batchSize)

@@ -256,7 +256,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
             foreach (var escalated in cob.OfType<LoanEscalated>())
             {
                 Apply(EscalationActions.Decide(live.Loan, escalated.To, escalated.Action, date, options.Value.Escalation.Queues,
-                    draw.Guid(20), now).Events);
+                    draw.Guid(20), now, ladder.MinDpdOf(escalated.To)).Events);
                 // A supervisor shares the early-collection queue out among the collectors.
                 if (escalated.Action == EscalationAction.AssignCollectorQueue && live.Loan.AssignedTo == options.Value.Escalation.EarlyCollectionQueue)
                     Try(() => CollectionsDecisions.Assign(live.Loan, AssigneeKind.Collector, draw.Pick(Collectors, 21),

@@ -13,14 +13,15 @@ public sealed record ProvisionClass(string Class, IReadOnlyList<DelinquencyBucke
 public sealed record ProvisioningPolicy(IReadOnlyList<ProvisionClass> Classes)
 {
     /// <summary>
-    /// The five-category classification by days past due (normal, special mention, substandard, doubtful), with the
-    /// usual general-provision rates; a lender configures its own.
+    /// DOMAIN.md's classes by DPD over the default buckets: standard 0–30 (current, M1) 1%, substandard 31–90 (M2, M3)
+    /// 25%, doubtful 91–180 (M4–M6) 50%, loss over 180 (M6+) 100%. A lender configures its own
+    /// (<c>Lending:Analytics:Provisioning</c>), e.g. the five-category classification.
     /// </summary>
     public static readonly ProvisioningPolicy Default = new([
-        new("normal", [DelinquencyBucket.Current], 0.01m),
-        new("special_mention", [DelinquencyBucket.M1, DelinquencyBucket.M2, DelinquencyBucket.M3], 0.02m),
-        new("substandard", [DelinquencyBucket.M4, DelinquencyBucket.M5, DelinquencyBucket.M6], 0.25m),
-        new("doubtful", [DelinquencyBucket.M6Plus], 0.50m),
+        new("standard", [DelinquencyBucket.Current, DelinquencyBucket.M1], 0.01m),
+        new("substandard", [DelinquencyBucket.M2, DelinquencyBucket.M3], 0.25m),
+        new("doubtful", [DelinquencyBucket.M4, DelinquencyBucket.M5, DelinquencyBucket.M6], 0.50m),
+        new("loss", [DelinquencyBucket.M6Plus], 1.00m),
     ]);
 }
 

@@ -18,7 +18,7 @@ public static class EscalationActions
 
     /// <returns>The notice to send before recording it (null for other actions), and the events to append.</returns>
     public static (Notice? Notice, IReadOnlyList<ILoanEvent> Events) Decide(Loan loan, EscalationStage stage, EscalationAction action,
-        DateOnly date, EscalationQueues queues, Guid proposalId, DateTimeOffset now)
+        DateOnly date, EscalationQueues queues, Guid proposalId, DateTimeOffset now, int writeOffMinDpd = 1)
     {
         if (loan.IsClosed || loan.Stage < stage) return (null, []);
         var actionId = Notices.IdFor(loan.Id, date, stage);
@@ -37,7 +37,7 @@ public static class EscalationActions
             case EscalationAction.LegalReferral:
                 return (null, [new LegalReferralMade(loan.Id, actionId, LoanPosition.DpdOf(loan, date), LoanPosition.Of(loan, date).TotalOutstanding, date)]);
             case EscalationAction.WriteOffProposal:
-                return (null, WriteOffDecisions.Propose(loan, proposalId, System, date, now) is { } proposal ? [proposal] : []);
+                return (null, WriteOffDecisions.Propose(loan, proposalId, System, date, now, writeOffMinDpd) is { } proposal ? [proposal] : []);
             default:
                 return (null, []);
         }

@@ -15,7 +15,8 @@ public static class EscalationDecisions
         if (loan.IsClosed) return [];
         var dpd = LoanPosition.DpdOf(loan, date);
         if (dpd == 0)
-            return loan.Stage == EscalationStage.None ? [] : [new LoanCured(loan.Id, loan.Stage, date)];
+            return loan.Stage == EscalationStage.None ? []
+                : [new LoanCured(loan.Id, loan.Stage, date), .. Withdrawal(loan, "cured", date)];
 
         var events = new List<ILoanEvent>();
         var current = loan.Stage;
@@ -29,6 +30,10 @@ public static class EscalationDecisions
         }
         return events;
     }
+
+    /// <summary>A pending write-off proposal is withdrawn when the loan is cured, paid off or settled.</summary>
+    public static IEnumerable<ILoanEvent> Withdrawal(Loan loan, string reason, DateOnly date) =>
+        WriteOffDecisions.Withdrawn(loan, reason, date) is { } withdrawn ? [withdrawn] : [];
 
     private static string? Reason(LadderStage stage, Loan loan, int dpd) =>
         stage.MinDpd is { } min && dpd >= min ? $"dpd {dpd} >= {min}"

@@ -24,4 +24,7 @@ public sealed record EscalationLadder(IReadOnlyList<LadderStage> Stages)
         new(EscalationStage.LegalReview, EscalationAction.LegalReferral, MinDpd: 91, OnPlanBreach: true),
         new(EscalationStage.WriteOff, EscalationAction.WriteOffProposal, MinDpd: 180),
     ]);
+
+    /// <summary>The DPD a loan must still have for a proposal the ladder made at <paramref name="stage"/> (1 without one).</summary>
+    public int MinDpdOf(EscalationStage stage) => Stages.FirstOrDefault(s => s.Stage == stage)?.MinDpd ?? 1;
 }

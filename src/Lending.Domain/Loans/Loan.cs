@@ -148,8 +148,11 @@ public sealed record Loan(
             DelinquencyResumed r => loan with { Pauses = [.. loan.Pauses.SkipLast(1), loan.Pauses[^1] with { Until = r.BusinessDate }] },
             LoanEscalated x => loan with { Stage = x.To },
             LoanCured => loan with { Stage = EscalationStage.None },
-            WriteOffProposed w => loan with { PendingWriteOff = new PendingWriteOff(w.ProposalId, w.ProposedBy, w.Dpd, w.TotalOutstanding, w.BusinessDate) },
-            WriteOffRejected => loan with { PendingWriteOff = null },
+            WriteOffProposed w => loan with
+            {
+                PendingWriteOff = new PendingWriteOff(w.ProposalId, w.ProposedBy, w.Dpd, w.TotalOutstanding, w.BusinessDate, w.MinDpd, w.Reason),
+            },
+            WriteOffRejected or WriteOffWithdrawn => loan with { PendingWriteOff = null },
             RestructureRequested r => loan with
             {
                 Restructuring = loan.Restructuring with { Pending = new(r.RequestId, r.Terms, r.ProposedBy, r.BusinessDate) },

@@ -74,6 +74,7 @@ public static class RestructuringDecisions
         var bucket = buckets.For(dpd);
         if (bucket != after.Bucket) events.Add(new DelinquencyBucketChanged(loan.Id, after.Bucket, bucket, dpd, "restructure", date));
         if (dpd == 0 && after.Stage != EscalationStage.None) events.Add(new Escalation.LoanCured(loan.Id, after.Stage, date));
+        if (dpd == 0) events.AddRange(Escalation.EscalationDecisions.Withdrawal(after, "restructured", date));
         return events;
     }
 

@@ -38,9 +38,9 @@ public class DelinquencyAnalyticsTests(AppFixture app) : AnalyticsTest(app)
         Assert.True(summary.GetProperty("par30").GetDecimal() > 0.4m);
         Assert.Equal(0m, summary.GetProperty("par90").GetDecimal());
 
-        // Provisioning: 1% of the current bucket's total outstanding, 2% of M1–M3's.
+        // Provisioning (DOMAIN.md's classes): standard 1% of the current bucket's total outstanding, substandard 25% of M2's.
         var total = (string bucket) => open.Where(l => l.GetProperty("bucket").GetString() == bucket).Sum(l => l.GetProperty("totalOutstanding").GetDecimal());
-        var expectedLoss = Math.Round(total("current") * 0.01m, 2, MidpointRounding.AwayFromZero) + Math.Round(total("M2") * 0.02m, 2, MidpointRounding.AwayFromZero);
+        var expectedLoss = Math.Round(total("current") * 0.01m, 2, MidpointRounding.AwayFromZero) + Math.Round(total("M2") * 0.25m, 2, MidpointRounding.AwayFromZero);
         Assert.Equal(expectedLoss, summary.GetProperty("expectedLoss").GetDecimal());
 
         // On the day of disbursement everything is current.

@@ -24,9 +24,11 @@ public class AnalyticsFiguresTests
         Assert.Equal((11, 80_000m, 81_560m), (summary.ActiveLoans, summary.PrincipalOutstanding, summary.TotalOutstanding));
         Assert.Equal(0.1125m, summary.Par30); // (5,000 + 4,000) / 80,000
         Assert.Equal(0.05m, summary.Par90);
-        // 1% of 61,610 + 2% of (10,300 + 5,250) + 25% of 4,400
-        Assert.Equal([616.10m, 311.00m, 1_100.00m, 0m], summary.Provisioning.Select(p => p.Provision));
-        Assert.Equal(2_027.10m, summary.ExpectedLoss);
+        // DOMAIN.md's classes: 1% of (61,610 + 10,300) + 25% of 5,250 + 50% of 4,400 + 100% of nothing over 180 DPD
+        Assert.Equal(["standard", "substandard", "doubtful", "loss"], summary.Provisioning.Select(p => p.Class));
+        Assert.Equal([719.10m, 1_312.50m, 2_200.00m, 0m], summary.Provisioning.Select(p => p.Provision));
+        Assert.Equal(1.00m, summary.Provisioning[^1].Rate);
+        Assert.Equal(4_231.60m, summary.ExpectedLoss);
     }
 
     [Fact]

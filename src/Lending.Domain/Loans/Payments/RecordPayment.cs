@@ -44,6 +44,7 @@ public static class PaymentDecisions
         if (Restructuring.RestructuringDecisions.SettledBy(after, cmd.PaidOn, businessDate) is { } settled)
         {
             if (after.Stage != EscalationStage.None) events.Add(new LoanCured(loan.Id, after.Stage, businessDate));
+            events.AddRange(EscalationDecisions.Withdrawal(after, "settled", businessDate));
             events.Add(settled);
             return events;
         }
@@ -52,6 +53,7 @@ public static class PaymentDecisions
             if (after.Stage != EscalationStage.None) events.Add(new LoanCured(loan.Id, after.Stage, businessDate));
             if (after.Bucket != DelinquencyBucket.Current)
                 events.Add(new DelinquencyBucketChanged(loan.Id, after.Bucket, DelinquencyBucket.Current, 0, "payment", businessDate));
+            events.AddRange(EscalationDecisions.Withdrawal(after, "paid_off", businessDate));
             events.Add(new LoanPaidOff(loan.Id, cmd.PaidOn, after.Installments.Sum(i => i.TotalPaid), businessDate));
             return events;
         }
@@ -66,6 +68,7 @@ public static class PaymentDecisions
             events.Add(new DelinquencyBucketChanged(loan.Id, after.Bucket, bucket, dpd, "payment", businessDate));
         if (dpd == 0 && after.Stage != EscalationStage.None)
             events.Add(new LoanCured(loan.Id, after.Stage, businessDate));
+        if (dpd == 0) events.AddRange(EscalationDecisions.Withdrawal(after, "cured", businessDate));
         return events;
     }
 
