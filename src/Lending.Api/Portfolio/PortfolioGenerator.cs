@@ -283,7 +283,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
         var amount = PaymentDue(live, plan, profile, date);
         if (amount > 0m)
             Try(() => PaymentDecisions.Decide(new RecordPayment($"GEN-{live.Index}-{date:yyyyMMdd}", amount, date), live.Loan, date, buckets,
-                Supervisor, now));
+                new CollectionsActor(Supervisor, IsSupervisor: true), now, PaymentPolicy.Default));
         return events;
     }
 

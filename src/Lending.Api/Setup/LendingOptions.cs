@@ -17,6 +17,21 @@ public sealed class LendingOptions
     public NotificationOptions Notifications { get; set; } = new();
     public EscalationOptions Escalation { get; set; } = new();
     public AnalyticsOptions Analytics { get; set; } = new();
+    public PaymentOptions Payments { get; set; } = new();
+
+    public sealed class PaymentOptions
+    {
+        /// <summary>The oldest value date a payment may have, in days before the business date.</summary>
+        public int MaxBackDays { get; set; } = 30;
+        /// <summary>Beyond this many days back, only a supervisor records the payment.</summary>
+        public int SupervisorBackDays { get; set; } = 3;
+
+        public Lending.Domain.Loans.Payments.PaymentPolicy ToPolicy() =>
+            MaxBackDays is < 0 or > 366 || SupervisorBackDays < 0 || SupervisorBackDays > MaxBackDays
+                ? throw new InvalidOperationException(
+                    "Lending:Payments: MaxBackDays is 0 to 366 and SupervisorBackDays 0 to MaxBackDays.")
+                : new(MaxBackDays, SupervisorBackDays);
+    }
 
     public sealed class AnalyticsOptions
     {
@@ -112,6 +127,7 @@ public static class LendingOptionsSetup
         services.AddSingleton(sp => Analytics.AnalyticsRules.CheckParBoundaries(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy()));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Analytics.ToPolicy());
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Payments.ToPolicy());
         services.AddSingleton(new Lending.Projections.Analytics.AnalyticsSchema(MartenSetup.DocumentSchema));
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();

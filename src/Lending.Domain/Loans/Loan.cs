@@ -41,7 +41,8 @@ public sealed record Loan(
     decimal Overpaid,
     DateOnly? ClosedOn,
     DateOnly LastBusinessDate,
-    int InterestChargedThrough = 0)
+    int InterestChargedThrough = 0,
+    IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null)
 {
     /// <summary>Stream version this state was built from; set by the event store.</summary>
     public long Version { get; set; }
@@ -80,6 +81,10 @@ public sealed record Loan(
 
     public decimal PrincipalOutstanding => Installments.Sum(i => i.PrincipalDue);
 
+    /// <summary>How a payment stands allocated now: as recorded, or as a value-dated payment before it re-figured it.</summary>
+    public (IReadOnlyList<AllocationLine> Lines, decimal Overpayment) AllocationOf(PaymentReceived p) =>
+        Reallocated?.GetValueOrDefault(p.Reference) is { } r ? (r.Lines, r.Overpayment) : (p.Lines, p.Overpayment);
+
     public static Loan Disbursed(LoanDisbursed e) => new(
         e.LoanId, LoanStatus.Active, e.ProductCode, e.Terms, e.Borrower, e.Principal, e.Currency, e.DisbursedOn,
         e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, CollectionsState.Empty,
@@ -103,22 +108,14 @@ public sealed record Loan(
             },
             PaymentReceived p => loan with
             {
-                Installments = loan.Installments.Select(i => p.Lines.FirstOrDefault(l => l.Installment == i.Number) is { } l
-                    ? i with
-                    {
-                        PenaltyPaid = i.PenaltyPaid + l.Penalty,
-                        FeesPaid = i.FeesPaid + l.Fees,
-                        InterestPaid = i.InterestPaid + l.Interest,
-                        PrincipalPaid = i.PrincipalPaid + l.Principal,
-                        InterestWaived = i.InterestWaived + l.InterestWaived,
-                    }
-                    : i).ToArray(),
+                Installments = Allocated(loan.Installments, p.Lines, 1),
                 Payments = new Dictionary<string, PaymentReceived>(loan.Payments) { [p.Reference] = p },
                 Overpaid = loan.Overpaid + p.Overpayment,
                 Collections = loan.Collections.PaymentReceived(p.Amount - p.Overpayment, p.PaidOn),
                 Restructuring = loan.Restructuring.SettlementAmount is null ? loan.Restructuring
                     : loan.Restructuring with { SettlementPaid = loan.Restructuring.SettlementPaid + p.Amount - p.Overpayment },
             },
+            LedgerRefigured r => Refigured(loan, r),
             PenaltyAccrued a => loan with
             {
                 Installments = loan.Installments.Select(i => a.Lines.FirstOrDefault(l => l.Installment == i.Number) is { } l
@@ -173,6 +170,43 @@ public sealed record Loan(
             },
             _ => loan with { Collections = loan.Collections.Apply(@event) },
         };
+    }
+
+    /// <summary>Adds (sign 1) or takes back (sign −1) what allocation lines paid on each instalment.</summary>
+    private static Installment[] Allocated(IReadOnlyList<Installment> installments, IReadOnlyList<AllocationLine> lines, int sign) =>
+        installments.Select(i => lines.FirstOrDefault(l => l.Installment == i.Number) is { } l
+            ? i with
+            {
+                PenaltyPaid = i.PenaltyPaid + sign * l.Penalty,
+                FeesPaid = i.FeesPaid + sign * l.Fees,
+                InterestPaid = i.InterestPaid + sign * l.Interest,
+                PrincipalPaid = i.PrincipalPaid + sign * l.Principal,
+                InterestWaived = i.InterestWaived + sign * l.InterestWaived,
+            }
+            : i).ToArray();
+
+    private static Loan Refigured(Loan loan, LedgerRefigured r)
+    {
+        var installments = loan.Installments.Select(i => r.Adjustments.FirstOrDefault(a => a.Installment == i.Number) is { } a
+            ? i with
+            {
+                Penalty = i.Penalty + a.Penalty, PenaltyCarry = i.PenaltyCarry + a.PenaltyCarry, Fees = i.Fees + a.Fees,
+                LateFeeCharged = a.LateFeeCharged ?? i.LateFeeCharged,
+            }
+            : i).ToArray();
+        var reallocated = new Dictionary<string, PaymentReallocation>(loan.Reallocated ?? new Dictionary<string, PaymentReallocation>());
+        var overpaid = loan.Overpaid;
+        foreach (var moved in r.Reallocations)
+        {
+            var (lines, overpayment) = loan.AllocationOf(loan.Payments[moved.Reference]);
+            installments = Allocated(Allocated(installments, lines, -1), moved.Lines, 1);
+            overpaid += moved.Overpayment - overpayment;
+            reallocated[moved.Reference] = moved;
+        }
+        var collections = loan.Collections;
+        foreach (var _ in r.PromisesKept)
+            collections = collections with { BrokenPromises = collections.BrokenPromises - 1, KeptPromises = collections.KeptPromises + 1 };
+        return loan with { Installments = installments, Reallocated = reallocated, Overpaid = overpaid, Collections = collections };
     }
 
     /// <summary>Each period starts on the previous due date, the first on <paramref name="firstStart"/>.</summary>

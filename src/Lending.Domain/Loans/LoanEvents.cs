@@ -116,3 +116,30 @@ public sealed record DelinquencyResumed(Guid LoanId, string ResumedBy, DateTimeO
 
 /// <summary>Everything owed was paid: principal, interest, penalty and fees are all zero.</summary>
 public sealed record LoanPaidOff(Guid LoanId, DateOnly PaidOffOn, decimal TotalPaid, DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>One instalment's correction when a value-dated payment re-figured the loan: what accrued after the value date
+/// only because the loan seemed unpaid (negative), or what the re-figured timeline accrues instead.</summary>
+public sealed record LedgerAdjustment(int Installment, decimal Penalty, decimal PenaltyCarry, decimal Fees, bool? LateFeeCharged);
+
+/// <summary>A later payment's allocation as it falls once the value-dated payment comes first.</summary>
+public sealed record PaymentReallocation(string Reference, IReadOnlyList<AllocationLine> Lines, decimal Overpayment);
+
+/// <summary>
+/// A payment booked after its value date (<see cref="ValueDate"/>, the day the money arrived) re-figured the loan from
+/// that day, as if it had been booked then: penalty and late fees that accrued only because it seemed unpaid are
+/// reversed (<see cref="Adjustments"/>, deltas per instalment), later payments fall where they would have
+/// (<see cref="Reallocations"/>), and promises it covered in time count as kept (<see cref="PromisesKept"/>). Nothing
+/// earlier is rewritten: this event is the correction.
+/// </summary>
+public sealed record LedgerRefigured(
+    Guid LoanId,
+    string Reference,
+    DateOnly ValueDate,
+    IReadOnlyList<LedgerAdjustment> Adjustments,
+    IReadOnlyList<PaymentReallocation> Reallocations,
+    IReadOnlyList<Guid> PromisesKept,
+    DateOnly BusinessDate) : ILoanEvent
+{
+    public decimal PenaltyReversed => -Adjustments.Sum(a => a.Penalty);
+    public decimal FeesReversed => -Adjustments.Sum(a => a.Fees);
+}

@@ -152,4 +152,46 @@ public class MoneyOnEveryPathTests(AppFixture app) : ApiTest(app)
             s.StatusCodeShouldBe(409);
         }, subject: "sup-b")).ShouldBeProblem(409, "restructure.loan_closed");
     }
+
+    [Fact]
+    public async Task A_value_dated_payment_refigures_the_loan_from_the_day_the_money_arrived_and_keeps_what_was_said_before()
+    {
+        await DefineCashProduct(lateFee: 20m);
+        var loanId = await DisburseLoan();
+        await Assign(loanId, "agent-7");
+        await AdvanceDays(28 + 8); // 8 Mar: DPD 8, late fee charged 4 Mar, penalty of days 4–8
+        Assert.Equal((8, 1.55m, 20m), ((await GetLoan(loanId)).GetProperty("dpd").GetInt32(),
+            (await GetLoan(loanId)).GetProperty("penaltyOutstanding").GetDecimal(), (await GetLoan(loanId)).GetProperty("feesOutstanding").GetDecimal()));
+
+        // A collector may book up to 3 days back; further back is a supervisor's; beyond 30 days nobody may.
+        await (await As(Roles.Collector, s =>
+        {
+            s.Post.Json(new { amount = 1_086.81m, paidOn = "2026-03-04", reference = "bank-0304" }).ToUrl($"/loans/{loanId}/payments");
+            s.StatusCodeShouldBe(403);
+        }, subject: "agent-7")).ShouldBeProblem(403, "payment.value_date_needs_supervisor");
+        await (await As(Roles.Supervisor, s =>
+        {
+            s.Post.Json(new { amount = 1_086.81m, paidOn = "2026-02-05", reference = "bank-0205" }).ToUrl($"/loans/{loanId}/payments");
+            s.StatusCodeShouldBe(422);
+        })).ShouldBeProblem(422, "payment.value_date_too_old");
+
+        // The transfer arrived on 5 Mar (instalment, late fee and two days of penalty) and was posted on 8 Mar.
+        var payment = await ReadJson(await As(Roles.Collector, s =>
+        {
+            s.Post.Json(new { amount = 1_086.81m, paidOn = "2026-03-05", reference = "bank-0305" }).ToUrl($"/loans/{loanId}/payments");
+            s.StatusCodeShouldBe(201);
+        }, subject: "agent-7"));
+        Assert.Equal(("2026-03-05", 0.62m, 20m, 0m), (payment.GetProperty("paidOn").GetString(), payment.GetProperty("penalty").GetDecimal(),
+            payment.GetProperty("fees").GetDecimal(), payment.GetProperty("overpayment").GetDecimal()));
+
+        var loan = await GetLoan(loanId);
+        Assert.Equal((0, "current", "none", 0m, 0m), (loan.GetProperty("dpd").GetInt32(), loan.GetProperty("bucket").GetString(),
+            loan.GetProperty("stage").GetString(), loan.GetProperty("penaltyOutstanding").GetDecimal(), loan.GetProperty("feesOutstanding").GetDecimal()));
+        var refigured = (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")))).EnumerateArray()
+            .Single(e => e.GetProperty("type").GetString() == "ledger_refigured").GetProperty("data");
+        Assert.Equal(("2026-03-05", 0.93m), (refigured.GetProperty("valueDate").GetString(), refigured.GetProperty("penaltyReversed").GetDecimal()));
+
+        // What the service said on 7 Mar stands: the correction is booked on 8 Mar.
+        Assert.Equal(7, (await GetLoan(loanId, "2026-03-07")).GetProperty("dpd").GetInt32());
+    }
 }

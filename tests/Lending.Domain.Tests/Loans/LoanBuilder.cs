@@ -39,10 +39,13 @@ internal sealed class LoanBuilder
         return this;
     }
 
-    public IReadOnlyList<ILoanEvent> Pay(decimal amount, DateOnly on, string? reference = null)
+    /// <summary>A payment booked on <paramref name="bookedOn"/> (the value date <paramref name="on"/> unless given).</summary>
+    public IReadOnlyList<ILoanEvent> Pay(decimal amount, DateOnly on, string? reference = null, DateOnly? bookedOn = null,
+        bool supervisor = true)
     {
-        var events = PaymentDecisions.Decide(new RecordPayment(reference ?? $"ref-{_events.Count}", amount, on), Loan, on,
-            BucketPolicy.Default, "collector", TestData.Now);
+        var events = PaymentDecisions.Decide(new RecordPayment(reference ?? $"ref-{_events.Count}", amount, on), Loan, bookedOn ?? on,
+            BucketPolicy.Default, new Lending.Domain.Collections.CollectionsActor(supervisor ? "sup-9" : "collector", supervisor), TestData.Now,
+            PaymentPolicy.Default, [.. _events.Cast<ILoanEvent>()]);
         _events.AddRange(events);
         return events;
     }

@@ -9,7 +9,8 @@ public class PaymentTests
     private static readonly DateOnly Due1 = new(2026, 2, 15);
 
     private static IReadOnlyList<ILoanEvent> Decide(Loan loan, RecordPayment cmd, DateOnly today) =>
-        PaymentDecisions.Decide(cmd, loan, today, BucketPolicy.Default, "collector-1", TestData.Now);
+        PaymentDecisions.Decide(cmd, loan, today, BucketPolicy.Default, new Lending.Domain.Collections.CollectionsActor("collector-1", false), TestData.Now,
+            PaymentPolicy.Default);
 
     [Fact]
     public void A_payment_records_its_allocation_and_who_took_it()

@@ -8,6 +8,7 @@ using Lending.Domain.Loans.Delinquency;
 using Lending.Domain.Loans.Payments;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marten;
 using Wolverine.Http;
 using Wolverine.Marten;
 using Wolverine.Persistence;
@@ -47,18 +48,24 @@ public static class RecordPaymentEndpoint
     [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     [ProducesResponseType<PaymentResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<PaymentResponse>(StatusCodes.Status200OK)]
-    public static (IResult, Events) Post(RecordPaymentRequest request,
+    public static async Task<(IResult, Events)> Post(RecordPaymentRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
-        BusinessDay today, BucketPolicy buckets, ClaimsPrincipal user, TimeProvider clock)
+        BusinessDay today, BucketPolicy buckets, PaymentPolicy policy, ClaimsPrincipal user, TimeProvider clock, IDocumentSession session,
+        CancellationToken ct)
     {
-        CollectionsDecisions.EnsureActsOn(loan, user.AsCollectionsActor());
+        var actor = user.AsCollectionsActor();
+        CollectionsDecisions.EnsureActsOn(loan, actor);
         var command = new RecordPayment(request.Reference!.Trim(), request.Amount!.Value, request.PaidOn ?? today.Date);
 
         // The same reference again is the same payment: answer with the original allocation and credit nothing.
         if (PaymentDecisions.Duplicate(command, loan) is { } earlier)
             return (Results.Ok(PaymentResponse.From(earlier)), []);
 
-        var events = PaymentDecisions.Decide(command, loan, today.Date, buckets, user.Id(), clock.GetUtcNow());
+        // A value-dated payment re-figures the loan from its value date: the decision reads the loan's history.
+        var history = command.PaidOn < today.Date
+            ? (await session.Events.FetchStreamAsync(loan.Id, token: ct)).Select(e => (ILoanEvent)e.Data).ToList()
+            : null;
+        var events = PaymentDecisions.Decide(command, loan, today.Date, buckets, actor, clock.GetUtcNow(), policy, history);
         var payment = events.OfType<PaymentReceived>().Single();
         return (Results.Created($"/loans/{loan.Id}/payments/{Uri.EscapeDataString(payment.Reference)}", PaymentResponse.From(payment)),
             [.. events]);

@@ -27,13 +27,7 @@ public static class LoanCloseOfBusiness
     private static List<ILoanEvent> Classify(Loan loan, DateOnly date, BucketPolicy buckets)
     {
         if (loan.IsClosed || date <= loan.DisbursedOn) return [];
-        var events = new List<ILoanEvent>();
-
-        // Periods that have begun: their interest is owed from today, as an event rather than by the calendar alone.
-        // Interest a restructure carried onto an instalment was owed already: only its own period's interest is new.
-        events.AddRange(LoanPosition.Billed(loan, date)
-            .Where(i => i.Number > loan.InterestChargedThrough && i.InterestDue - i.CarriedInterestDue > 0m)
-            .Select(i => new InterestCharged(loan.Id, i.Number, i.InterestDue - i.CarriedInterestDue, i.DueDate, date)));
+        var events = new List<ILoanEvent>(InterestCharges(loan, date));
         loan = events.Aggregate(loan, (l, e) => Loan.Evolve(l, e));
 
         // A promise whose date has passed is settled one way or the other, before anything else happens.
@@ -48,12 +42,40 @@ public static class LoanCloseOfBusiness
         if (bucket != loan.Bucket)
             events.Add(new DelinquencyBucketChanged(loan.Id, loan.Bucket, bucket, dpd, "close_of_business", date));
 
-        // Grace: DPD counts from day 1, but nothing accrues while DPD ≤ grace days; nothing accrues while paused.
-        var paused = loan.Pauses.Any(p => p.Covers(date));
-        if (dpd <= loan.Terms.GraceDays || paused) return events;
+        events.AddRange(PenaltyAndFees(loan, date));
+        return events;
+    }
 
-        var pastGrace = loan.Installments
-            .Where(i => !i.Replaced && i.DueDate < date && i.ContractualDue > 0m && LoanPosition.DaysPastDue(loan, i, date) > loan.Terms.GraceDays)
+    /// <summary>
+    /// What the ledger accrues on <paramref name="date"/>: interest of periods that begin, penalty and late fees past
+    /// grace. The money side of close of business, also used to re-figure a loan from a payment's value date.
+    /// </summary>
+    public static IReadOnlyList<ILoanEvent> Accruals(Loan loan, DateOnly date)
+    {
+        if (loan.IsClosed || date <= loan.DisbursedOn) return [];
+        var charges = InterestCharges(loan, date);
+        return [.. charges, .. PenaltyAndFees(charges.Aggregate(loan, (l, e) => Loan.Evolve(l, e)), date)];
+    }
+
+    /// <summary>
+    /// Periods that have begun: their interest is owed from today, as an event rather than by the calendar alone.
+    /// Interest a restructure carried onto an instalment was owed already: only its own period's interest is new.
+    /// </summary>
+    private static List<ILoanEvent> InterestCharges(Loan loan, DateOnly date) =>
+        LoanPosition.Billed(loan, date)
+            .Where(i => i.Number > loan.InterestChargedThrough && i.InterestDue - i.CarriedInterestDue > 0m)
+            .Select(i => (ILoanEvent)new InterestCharged(loan.Id, i.Number, i.InterestDue - i.CarriedInterestDue, i.DueDate, date))
+            .ToList();
+
+    private static List<ILoanEvent> PenaltyAndFees(Loan loan, DateOnly date)
+    {
+        // Grace: DPD counts from day 1, but nothing accrues while DPD ≤ grace days; nothing accrues while paused.
+        var events = new List<ILoanEvent>();
+        var dpd = LoanPosition.DpdOf(loan, date);
+        if (dpd <= loan.Terms.GraceDays || loan.Pauses.Any(p => p.Covers(date))) return events;
+
+        var pastGrace = loan.Schedule
+            .Where(i => i.DueDate < date && i.ContractualDue > 0m && LoanPosition.DaysPastDue(loan, i, date) > loan.Terms.GraceDays)
             .ToList();
 
         if (loan.PenaltyAccruedThrough is null || loan.PenaltyAccruedThrough < date)

@@ -11,10 +11,12 @@ public static class PaymentDecisions
 {
     /// <summary>
     /// The payment with its allocation, the immediate reclassification it causes, and the pay-off when nothing is
-    /// left. A reference already recorded is the same payment: see <see cref="Duplicate"/>.
+    /// left. A reference already recorded is the same payment: see <see cref="Duplicate"/>. A payment value-dated before
+    /// the business date re-figures the loan from that date (<see cref="ValueDating"/>), which needs the loan's
+    /// <paramref name="history"/> (its events in stream order).
     /// </summary>
     public static IReadOnlyList<ILoanEvent> Decide(RecordPayment cmd, Loan loan, DateOnly businessDate, BucketPolicy buckets,
-        string actor, DateTimeOffset now)
+        CollectionsActor actor, DateTimeOffset now, PaymentPolicy policy, IReadOnlyList<ILoanEvent>? history = null)
     {
         if (Duplicate(cmd, loan) is not null) return [];
         // Collection goes on after a write-off: what comes in then is a recovery.
@@ -29,13 +31,28 @@ public static class PaymentDecisions
                 $"The payment date {cmd.PaidOn:yyyy-MM-dd} is after the business date {businessDate:yyyy-MM-dd}.");
         if (cmd.PaidOn < loan.DisbursedOn)
             throw new LendingRuleViolated("payment.before_disbursement", "A payment cannot precede the disbursement.");
+        var daysBack = businessDate.DayNumber - cmd.PaidOn.DayNumber;
+        if (daysBack > policy.MaxBackDays)
+            throw new LendingRuleViolated("payment.value_date_too_old",
+                $"A payment may be value-dated at most {policy.MaxBackDays} days before the business date.");
+        if (daysBack > policy.SupervisorBackDays && !actor.IsSupervisor)
+            throw new LendingRuleViolated("payment.value_date_needs_supervisor",
+                $"A value date more than {policy.SupervisorBackDays} days back is recorded by a supervisor.", RefusalKind.Forbidden);
 
-        var allocation = Waterfall.Allocate(loan, cmd.Amount, cmd.PaidOn);
-        var payment = new PaymentReceived(loan.Id, cmd.Reference, cmd.Amount, cmd.PaidOn, allocation.Lines,
-            allocation.Overpayment, actor, now, businessDate, Recovery: loan.Status == LoanStatus.WrittenOff);
+        var (lines, overpayment, correction) = daysBack == 0
+            ? Booked(Waterfall.Allocate(loan, cmd.Amount, cmd.PaidOn))
+            : ValueDating.Refigure(history ?? throw new ArgumentNullException(nameof(history), "A value-dated payment re-figures the loan's history."),
+                loan, cmd.Reference, cmd.Amount, cmd.PaidOn, businessDate);
+        var payment = new PaymentReceived(loan.Id, cmd.Reference, cmd.Amount, cmd.PaidOn, lines, overpayment, actor.Id, now, businessDate,
+            Recovery: loan.Status == LoanStatus.WrittenOff);
         var events = new List<ILoanEvent> { payment };
-
         var after = Loan.Evolve(loan, payment);
+        if (correction is not null)
+        {
+            events.Add(correction);
+            after = Loan.Evolve(after, correction);
+        }
+
         if (CollectionsDecisions.PromiseKeptBy(after, businessDate) is { } kept)
         {
             events.Add(kept);
@@ -71,6 +88,8 @@ public static class PaymentDecisions
         if (dpd == 0) events.AddRange(EscalationDecisions.Withdrawal(after, "cured", businessDate));
         return events;
     }
+
+    private static ValueDating.Outcome Booked(Waterfall.Result allocation) => new(allocation.Lines, allocation.Overpayment, null);
 
     /// <summary>The payment already recorded under this reference, if any; a different amount under it is refused.</summary>
     public static PaymentReceived? Duplicate(RecordPayment cmd, Loan loan)

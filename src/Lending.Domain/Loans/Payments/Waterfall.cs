@@ -13,7 +13,9 @@ public static class Waterfall
 {
     public sealed record Result(IReadOnlyList<AllocationLine> Lines, decimal Overpayment);
 
-    public static Result Allocate(Loan loan, decimal amount, DateOnly paidOn)
+    /// <param name="bookedOn">The business date the payment is booked on, when later than <paramref name="paidOn"/>: interest
+    /// already owed then is never waived by the prepayment of a payment value-dated before its period began.</param>
+    public static Result Allocate(Loan loan, decimal amount, DateOnly paidOn, DateOnly? bookedOn = null)
     {
         var remaining = amount;
         var paid = new Dictionary<int, Dictionary<Component, decimal>>();
@@ -44,7 +46,8 @@ public static class Waterfall
             if (remaining == 0m) break;
             var principal = Math.Min(remaining, i.PrincipalDue);
             Take(paid, i.Number, Component.Principal, principal, ref remaining);
-            if (principal == i.PrincipalDue) waived[i.Number] = i.InterestDue - i.CarriedInterestDue;
+            if (principal == i.PrincipalDue && !(bookedOn is { } booked && i.IsBilledOn(booked)))
+                waived[i.Number] = i.InterestDue - i.CarriedInterestDue;
         }
 
         var lines = schedule.Select(i => Line(i.Number, paid.GetValueOrDefault(i.Number), waived.GetValueOrDefault(i.Number)))
