@@ -21,7 +21,8 @@ public static class LoanReads
 
         var events = await session.Events.FetchStreamAsync(loanId, token: ct);
         if (events.Count == 0) throw NotFound(loanId);
-        var known = events.TakeWhile(e => e.Data is ILoanEvent le && le.BusinessDate <= asOf).ToList();
+        // Every event booked for the date or before, even one written after an event of a later date.
+        var known = events.Where(e => e.Data is ILoanEvent le && le.BusinessDate <= asOf).ToList();
         var loan = Loan.AsOf(known.Select(e => e.Data), asOf.Value)
             ?? throw new LendingRuleViolated("loan.not_yet_booked", $"Loan {loanId} was booked after {asOf:yyyy-MM-dd}.", RefusalKind.NotFound);
         loan.Version = known[^1].Version;

@@ -256,8 +256,12 @@ public sealed record Loan(
         };
     }
 
-    /// <summary>The loan as the service knew it at the end of <paramref name="businessDate"/>.</summary>
+    /// <summary>
+    /// The loan as the service knew it at the end of <paramref name="businessDate"/>: every event booked for that date
+    /// or before, in stream order, including one written after an event of a later date (a payment accepted while the
+    /// next date's close of business ran).
+    /// </summary>
     public static Loan? AsOf(IEnumerable<object> events, DateOnly businessDate) =>
-        events.TakeWhile(e => e is ILoanEvent le && le.BusinessDate <= businessDate)
+        events.Where(e => e is ILoanEvent le && le.BusinessDate <= businessDate)
             .Aggregate((Loan?)null, Evolve);
 }

@@ -12,7 +12,10 @@ namespace Lending.Projections.Analytics;
 /// </summary>
 public static class LoanAnalyticsFold
 {
-    public static LoanAnalytics Apply(LoanAnalytics? analytics, ILoanEvent e, AnalyticsChanges changes)
+    /// <param name="asOfBefore">For an event booked on an earlier business date after events of a later one: the loan as of
+    /// a date, from the events before this one (as <c>?asOf=</c> folds them), so those dates can be restated.</param>
+    public static LoanAnalytics Apply(LoanAnalytics? analytics, ILoanEvent e, AnalyticsChanges changes,
+        Func<DateOnly, Loan?>? asOfBefore = null)
     {
         if (analytics is null)
         {
@@ -28,8 +31,16 @@ public static class LoanAnalyticsFold
             return analytics;
         }
 
-        // A stream is read in order, as ?asOf= reads it: an event booked on an earlier date after a later one counts from the later.
+        // An event booked on an earlier date after a later one (a payment accepted while the next date's close of
+        // business ran) counts on its own date and each date up to the later one as ?asOf= shows them; from the later
+        // date on, the loan's current state counts as usual.
         var date = e.BusinessDate > analytics.LastDate ? e.BusinessDate : analytics.LastDate;
+        var creditDate = date;
+        if (e.BusinessDate < analytics.LastDate && asOfBefore is not null)
+        {
+            Restate(analytics, e, asOfBefore, changes);
+            creditDate = e.BusinessDate;
+        }
         var before = analytics.Loan;
         RecordMonthEnds(analytics, date, changes);
         if (analytics.ReachedThresholdOn is null && date > analytics.LastDate.AddDays(1)
@@ -37,12 +48,36 @@ public static class LoanAnalyticsFold
             Reached(analytics, reachedBetween, changes);
 
         var after = Loan.Evolve(before, e);
-        Credit(analytics, before, e, date, changes);
+        Credit(analytics, before, e, creditDate, changes);
         Count(analytics, after, date, changes);
         analytics.Loan = after;
         analytics.LastDate = date;
         return analytics;
     }
+
+    /// <summary>
+    /// Each date from the event's own up to the loan's last one: what the loan counted then (without the event) is
+    /// replaced by what it counts with it, for that date only (undone the next day); month-end positions likewise.
+    /// </summary>
+    private static void Restate(LoanAnalytics analytics, ILoanEvent e, Func<DateOnly, Loan?> asOfBefore, AnalyticsChanges changes)
+    {
+        for (var day = e.BusinessDate; day < analytics.LastDate; day = day.AddDays(1))
+        {
+            if (asOfBefore(day) is not { } without) continue;
+            var with = Loan.Evolve(without, e);
+            var (was, now) = (LoanExposure.Of(without, day), LoanExposure.Of(with, day));
+            if (was != now)
+            {
+                if (was is not null) { changes.Add(was.Cell, day, Delta(was, -1)); changes.Add(was.Cell, day.AddDays(1), Delta(was, 1)); }
+                if (now is not null) { changes.Add(now.Cell, day, Delta(now, 1)); changes.Add(now.Cell, day.AddDays(1), Delta(now, -1)); }
+            }
+            if (day == RollRateMatrix.MonthEnd(day))
+                changes.MonthEnds.Add(new MonthEndPosition(analytics.Id, day, analytics.Dimensions(), RollState.Of(with),
+                    now?.PrincipalOutstanding ?? 0m, now?.TotalOutstanding ?? 0m));
+        }
+    }
+
+    private static ExposureDelta Delta(LoanExposure x, int sign) => new(sign, sign * x.PrincipalOutstanding, sign * x.TotalOutstanding);
 
     /// <summary>Moves the loan's exposure from where it counted to where it counts now, on <paramref name="date"/>.</summary>
     private static void Count(LoanAnalytics analytics, Loan loan, DateOnly date, AnalyticsChanges changes)

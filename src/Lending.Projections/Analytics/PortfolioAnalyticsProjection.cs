@@ -26,7 +26,20 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
         foreach (var stream in byLoan)
         {
             var analytics = known.GetValueOrDefault(stream.Key);
-            foreach (var e in stream) analytics = LoanAnalyticsFold.Apply(analytics, (ILoanEvent)e.Data, changes);
+            IReadOnlyList<IEvent>? history = null;
+            foreach (var e in stream)
+            {
+                var loanEvent = (ILoanEvent)e.Data;
+                Func<DateOnly, Loan?>? asOfBefore = null;
+                if (analytics is not null && loanEvent.BusinessDate < analytics.LastDate)
+                {
+                    // Rare (booked for a date after events of the next): the loan's events before this one, read once.
+                    history ??= await operations.Events.FetchStreamAsync(stream.Key, token: cancellation);
+                    var earlier = history.Where(h => h.Sequence < e.Sequence).Select(h => h.Data).ToList();
+                    asOfBefore = day => Loan.AsOf(earlier, day);
+                }
+                analytics = LoanAnalyticsFold.Apply(analytics, loanEvent, changes, asOfBefore);
+            }
             operations.Store(analytics!);
         }
         Write(operations, changes);
@@ -88,7 +101,9 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
             operations.QueueSqlCommand(
                 $"insert into {schema.MonthEnds} (loan_id, month_end, product, region, branch, state, principal_outstanding, total_outstanding) " +
                 "select * from unnest(?::uuid[], ?::date[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[]) " +
-                "on conflict do nothing",
+                // A late event restates a month-end already recorded (see LoanAnalyticsFold.Restate).
+                "on conflict (loan_id, month_end) do update set state = excluded.state, " +
+                "principal_outstanding = excluded.principal_outstanding, total_outstanding = excluded.total_outstanding",
                 m.Select(x => x.LoanId).ToArray(), m.Select(x => x.MonthEnd).ToArray(), m.Select(x => x.Dimensions.Product).ToArray(),
                 m.Select(x => x.Dimensions.Region).ToArray(), m.Select(x => x.Dimensions.Branch).ToArray(), m.Select(x => x.State).ToArray(),
                 m.Select(x => x.PrincipalOutstanding).ToArray(), m.Select(x => x.TotalOutstanding).ToArray());

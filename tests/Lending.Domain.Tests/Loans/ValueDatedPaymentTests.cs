@@ -159,3 +159,20 @@ public class ValueDatedPaymentTests
             && late.Loan.Bucket == onTheDay.Loan.Bucket;
     }
 }
+
+public class AsOfTests
+{
+    [Fact]
+    public void As_of_a_date_includes_an_event_of_that_date_written_after_an_event_of_the_next()
+    {
+        var due1 = new DateOnly(2026, 2, 15);
+        var b = LoanBuilder.Disbursed().CloseThrough(due1.AddDays(10));
+        // Booked for day 9 while day 10's close of business had already run on the loan.
+        b.Pay(300m, due1.AddDays(9));
+
+        var asOf9 = Loan.AsOf(b.Events, due1.AddDays(9))!;
+
+        Assert.Equal(300m, Assert.Single(asOf9.Payments.Values).Amount); // the payment counts on its own date
+        Assert.Equal(due1.AddDays(9), asOf9.PenaltyAccruedThrough);      // day 10's close of business does not
+    }
+}
