@@ -15,6 +15,7 @@ builder.Services.AddLendingHealthChecks();
 builder.Services.AddLendingDemo(builder.Configuration);
 
 var app = builder.Build();
+app.CheckLendingPolicies(); // out-of-bounds policy numbers stop the service before it serves anything
 
 app.UseLendingErrorHandling();
 app.UseAuthentication();

@@ -21,7 +21,7 @@ public static class GetWorkQueueEndpoint
     [Tags("Collections")]
     [ProducesResponseType<WorkQueueResponse>(StatusCodes.Status200OK)]
     public static async Task<WorkQueueResponse> Get(string collectorId, IQuerySession session, BusinessCalendarStore calendars,
-        ClaimsPrincipal user, CancellationToken ct)
+        LendingPolicy policy, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!user.AsCollectionsActor().IsSupervisor && user.Id() != collectorId)
             throw new LendingRuleViolated("queue.not_yours", "A collector reads only their own queue.", RefusalKind.Forbidden);
@@ -29,6 +29,6 @@ public static class GetWorkQueueEndpoint
         var today = await calendars.TodayAsync(session, ct);
         var loans = await session.Query<Loan>().Where(l => l.AssignedTo == collectorId).ToListAsync(ct);
         return new WorkQueueResponse(collectorId, today,
-            WorkQueue.Order(loans.Where(l => l.Collections.Assignment?.Kind == AssigneeKind.Collector), today));
+            WorkQueue.Order(loans.Where(l => l.Collections.Assignment?.Kind == AssigneeKind.Collector), today, policy.WorkQueue));
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Lending.Api.Auth;
 using Lending.Api.BusinessDates;
+using Lending.Domain;
 using Lending.Domain.Collections;
 using Lending.Domain.Loans;
 using Microsoft.AspNetCore.Authorization;
@@ -34,11 +35,11 @@ public static class RecordContactEndpoint
     [ProducesResponseType<ContactResponse>(StatusCodes.Status201Created)]
     public static (IResult, Events) Post(RecordContactRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
-        BusinessDay today, ConductPolicy policy, ClaimsPrincipal user, TimeProvider clock)
+        BusinessDay today, ConductPolicy policy, LendingPolicy limits, ClaimsPrincipal user, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var events = CollectionsDecisions.RecordContact(loan, request.ToCommand(), policy, user.AsCollectionsActor(),
-            Guid.CreateVersion7(now), Guid.CreateVersion7(now), today.Date, now);
+            Guid.CreateVersion7(now), Guid.CreateVersion7(now), today.Date, now, limits);
         var contact = ContactHistory.From(events).Single();
         return (Results.Created($"/loans/{loan.Id}/contacts/{contact.ContactId}", contact), [.. events]);
     }

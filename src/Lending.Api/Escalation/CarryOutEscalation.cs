@@ -19,13 +19,13 @@ public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, Esca
 public static class CarryOutEscalationHandler
 {
     public static async Task Handle(CarryOutEscalation message, IDocumentSession session, INotificationSender sender,
-        IOptions<LendingOptions> options, TimeProvider clock, ILogger<CarryOutEscalation> logger, CancellationToken ct)
+        IOptions<LendingOptions> options, Lending.Domain.LendingPolicy limits, TimeProvider clock, ILogger<CarryOutEscalation> logger, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Loan>(message.LoanId, ct);
         if (stream.Aggregate is not { } loan) return;
         var now = clock.GetUtcNow();
         var (notice, events) = EscalationActions.Decide(loan, message.Stage, message.Action, message.BusinessDate,
-            options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd);
+            options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd, limits);
         // The notice goes out before it is recorded: a crash in between sends it again, with the same id.
         if (notice is not null) await sender.SendAsync(loan.Id, notice, ct);
         if (events.Count > 0) stream.AppendMany(events);

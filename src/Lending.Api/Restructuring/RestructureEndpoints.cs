@@ -36,13 +36,13 @@ public static class RequestRestructureEndpoint
     [Tags("Restructuring")]
     public static (IResult, Events) Post(RestructureRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
-        BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
+        BusinessDay today, Lending.Domain.LendingPolicy limits, ClaimsPrincipal user, TimeProvider clock)
     {
         Lending.Domain.Collections.CollectionsDecisions.EnsureActsOn(loan, user.AsCollectionsActor());
         var now = clock.GetUtcNow();
         var requested = RestructuringDecisions.Request(loan,
             new RestructureTerms(request.Type!.Value, request.Periods, request.NewRate, request.WaiveAmount, request.SettlementAmount),
-            request.Reason!.Trim(), request.Documents ?? [], user.Id(), Guid.CreateVersion7(now), today.Date, now);
+            request.Reason!.Trim(), request.Documents ?? [], user.Id(), Guid.CreateVersion7(now), today.Date, now, limits);
         return (Results.Created($"/loans/{loan.Id}/restructure-requests/{requested.RequestId}",
             new { requested.RequestId, status = "pending", requested.Terms }), [requested]);
     }

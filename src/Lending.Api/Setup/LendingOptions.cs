@@ -18,6 +18,8 @@ public sealed class LendingOptions
     public EscalationOptions Escalation { get; set; } = new();
     public AnalyticsOptions Analytics { get; set; } = new();
     public PaymentOptions Payments { get; set; } = new();
+    /// <summary>Policy numbers (<see cref="Lending.Domain.LendingPolicy"/>), checked against their bounds at start.</summary>
+    public Lending.Domain.LendingPolicy Policy { get; set; } = new();
 
     public sealed class PaymentOptions
     {
@@ -114,6 +116,13 @@ public sealed class LendingOptions
 
 public static class LendingOptionsSetup
 {
+    /// <summary>Builds the policies from configuration now, so numbers out of bounds fail the start, not a request.</summary>
+    public static void CheckLendingPolicies(this IHost app)
+    {
+        app.Services.GetRequiredService<Lending.Domain.LendingPolicy>();
+        app.Services.GetRequiredService<Lending.Domain.Loans.Payments.PaymentPolicy>();
+    }
+
     public static IServiceCollection AddLendingOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<LendingOptions>(configuration.GetSection(LendingOptions.Section));
@@ -128,6 +137,11 @@ public static class LendingOptionsSetup
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy()));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Analytics.ToPolicy());
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Payments.ToPolicy());
+        services.AddSingleton(sp =>
+        {
+            var policy = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Policy;
+            return policy.Problems() is { Count: > 0 } problems ? throw new InvalidOperationException(string.Join(" ", problems)) : policy;
+        });
         services.AddSingleton(new Lending.Projections.Analytics.AnalyticsSchema(MartenSetup.DocumentSchema));
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();

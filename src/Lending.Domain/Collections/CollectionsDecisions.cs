@@ -20,9 +20,6 @@ public sealed record CollectionsActor(string Id, bool IsSupervisor);
 
 public static class CollectionsDecisions
 {
-    /// <summary>Longest promise a collector may take, counted from the business date.</summary>
-    public const int MaxPromiseDays = 60;
-
     /// <summary>Collectors act on the loans assigned to them; supervisors (and admins) on any.</summary>
     public static void EnsureActsOn(Loan loan, CollectionsActor actor)
     {
@@ -31,13 +28,15 @@ public static class CollectionsDecisions
             throw new LendingRuleViolated("loan.not_assigned_to_you", $"Loan {loan.Id} is not in your queue.", RefusalKind.Forbidden);
     }
 
+    /// <param name="limits">Promise horizon and contact clock skew (<see cref="LendingPolicy"/>; its defaults when null).</param>
     public static IReadOnlyList<ILoanEvent> RecordContact(Loan loan, RecordContact cmd, ConductPolicy policy, CollectionsActor actor,
-        Guid contactId, Guid promiseId, DateOnly businessDate, DateTimeOffset now)
+        Guid contactId, Guid promiseId, DateOnly businessDate, DateTimeOffset now, LendingPolicy? limits = null)
     {
+        limits ??= LendingPolicy.Default;
         EnsureActsOn(loan, actor);
         if (loan.Status is LoanStatus.PaidOff or LoanStatus.Settled && cmd.Direction == ContactDirection.Outbound)
             throw new LendingRuleViolated("contact.loan_closed", $"The loan is {loan.Status}: there is nothing to collect.", RefusalKind.Conflict);
-        if (cmd.OccurredAt > now.AddMinutes(5))
+        if (cmd.OccurredAt > now.AddMinutes(limits.ContactClockSkewMinutes))
             throw new LendingRuleViolated("contact.in_future", "A contact is recorded once it has happened.");
 
         var broken = ConductGuard.Check(loan.Terms.ConductProfile, policy, loan.Collections,
@@ -61,9 +60,9 @@ public static class CollectionsDecisions
             var promise = cmd.Promise ?? throw new LendingRuleViolated("promise.terms_required", "A promise to pay needs an amount and a date.");
             if (promise.Amount <= 0m || !Money.HasAtMostTwoDecimals(promise.Amount))
                 throw new LendingRuleViolated("promise.amount_invalid", "The promised amount must be positive, in cents.");
-            if (promise.DueOn < businessDate || promise.DueOn > businessDate.AddDays(MaxPromiseDays))
+            if (promise.DueOn < businessDate || promise.DueOn > businessDate.AddDays(limits.MaxPromiseDays))
                 throw new LendingRuleViolated("promise.date_out_of_range",
-                    $"The promise date must be between {businessDate:yyyy-MM-dd} and {MaxPromiseDays} days later.");
+                    $"The promise date must be between {businessDate:yyyy-MM-dd} and {limits.MaxPromiseDays} days later.");
             // One open promise per loan: a new one supersedes the old.
             if (loan.Collections.OpenPromise is { } open)
                 events.Add(new PromiseSuperseded(loan.Id, open.PromiseId, promiseId, businessDate));

@@ -18,7 +18,7 @@ public static class EscalationActions
 
     /// <returns>The notice to send before recording it (null for other actions), and the events to append.</returns>
     public static (Notice? Notice, IReadOnlyList<ILoanEvent> Events) Decide(Loan loan, EscalationStage stage, EscalationAction action,
-        DateOnly date, EscalationQueues queues, Guid proposalId, DateTimeOffset now, int writeOffMinDpd = 1)
+        DateOnly date, EscalationQueues queues, Guid proposalId, DateTimeOffset now, int writeOffMinDpd = 1, LendingPolicy? limits = null)
     {
         if (loan.IsClosed || loan.Stage < stage) return (null, []);
         var actionId = Notices.IdFor(loan.Id, date, stage);
@@ -28,7 +28,7 @@ public static class EscalationActions
         switch (action)
         {
             case EscalationAction.ReminderNotice or EscalationAction.DemandLetter:
-                var notice = Notices.For(loan, action, stage, date)!;
+                var notice = Notices.For(loan, action, stage, date, (limits ?? LendingPolicy.Default).DemandResponseDays)!;
                 return (notice, [new NoticeSent(loan.Id, notice.NoticeId, notice.Kind, notice.Channel, notice.Recipient, notice.Text, stage, now, date)]);
             case EscalationAction.AssignCollectorQueue when loan.Collections.Assignment is null:
                 return (null, CollectionsDecisions.Assign(loan, AssigneeKind.Collector, queues.EarlyCollection, system, date, now));

@@ -12,22 +12,21 @@ namespace Lending.Domain.Restructuring;
 /// </summary>
 public static class RestructuringDecisions
 {
-    public const int MaxExtensionPeriods = 12;
-    public const int MaxPlanInstallments = 60;
-
+    /// <param name="limits">Longest extension and plan (<see cref="LendingPolicy"/>; its defaults when null).</param>
     public static RestructureRequested Request(Loan loan, RestructureTerms terms, string reason, IReadOnlyList<string> documents,
-        string actor, Guid requestId, DateOnly date, DateTimeOffset now)
+        string actor, Guid requestId, DateOnly date, DateTimeOffset now, LendingPolicy? limits = null)
     {
+        limits ??= LendingPolicy.Default;
         if (loan.IsClosed)
             throw new LendingRuleViolated("restructure.loan_closed", $"The loan is {loan.Status}.", RefusalKind.Conflict);
         if (loan.Restructuring.Pending is not null)
             throw new LendingRuleViolated("restructure.pending", "A restructure request is already waiting for approval.", RefusalKind.Conflict);
         switch (terms.Type)
         {
-            case RestructureType.Extension when terms.Periods is not (>= 1 and <= MaxExtensionPeriods):
-                throw new LendingRuleViolated("restructure.periods_out_of_range", $"An extension is 1 to {MaxExtensionPeriods} periods.");
-            case RestructureType.InstallmentPlan when terms.Periods is not (>= 1 and <= MaxPlanInstallments):
-                throw new LendingRuleViolated("restructure.periods_out_of_range", $"An instalment plan has 1 to {MaxPlanInstallments} instalments.");
+            case RestructureType.Extension when terms.Periods is not { } n || n < 1 || n > limits.MaxExtensionPeriods:
+                throw new LendingRuleViolated("restructure.periods_out_of_range", $"An extension is 1 to {limits.MaxExtensionPeriods} periods.");
+            case RestructureType.InstallmentPlan when terms.Periods is not { } n || n < 1 || n > limits.MaxPlanInstallments:
+                throw new LendingRuleViolated("restructure.periods_out_of_range", $"An instalment plan has 1 to {limits.MaxPlanInstallments} instalments.");
             case RestructureType.PenaltyWaiver when terms.WaiveAmount is not > 0m || !Money.HasAtMostTwoDecimals(terms.WaiveAmount.Value):
                 throw new LendingRuleViolated("restructure.waive_amount_invalid", "The amount to waive must be positive, in cents.");
             case RestructureType.RateReduction when terms.NewRate is not { } rate || rate < 0m || rate >= loan.Terms.AnnualRate:

@@ -70,7 +70,7 @@ public class CollectionsDecisionTests
     [Theory]
     [InlineData(0, "promise.amount_invalid", 0)]
     [InlineData(100, "promise.date_out_of_range", -1)]
-    [InlineData(100, "promise.date_out_of_range", CollectionsDecisions.MaxPromiseDays + 1)]
+    [InlineData(100, "promise.date_out_of_range", 61)]
     public void A_promise_needs_a_positive_amount_and_a_near_date(decimal amount, string code, int days) =>
         Assert.Equal(code, Assert.Throws<LendingRuleViolated>(() =>
             Record(AssignedLoan(), Call(ContactOutcome.PromiseToPay, promise: new PromiseTerms(amount, Today.AddDays(days))))).Code);
