@@ -19,6 +19,8 @@ public sealed class LendingPolicy
     public int MaxPlanInstallments { get; init; } = 60;
     /// <summary>Days a demand letter gives the borrower to pay or call (1–90).</summary>
     public int DemandResponseDays { get; init; } = 15;
+    /// <summary>Days after a rejected write-off before the ladder proposes it again, if the loan still qualifies (1–365).</summary>
+    public int WriteOffReproposeDays { get; init; } = 30;
     public WorkQueueWeights WorkQueue { get; init; } = new();
 
     /// <summary>What is out of bounds, to refuse at start-up.</summary>
@@ -34,6 +36,7 @@ public sealed class LendingPolicy
         Within(nameof(MaxExtensionPeriods), MaxExtensionPeriods, 1, 60);
         Within(nameof(MaxPlanInstallments), MaxPlanInstallments, 1, 360);
         Within(nameof(DemandResponseDays), DemandResponseDays, 1, 90);
+        Within(nameof(WriteOffReproposeDays), WriteOffReproposeDays, 1, 365);
         var w = WorkQueue;
         foreach (var (name, value) in new[]
                  {

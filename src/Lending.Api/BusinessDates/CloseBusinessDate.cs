@@ -21,7 +21,7 @@ public static class CloseBusinessDateHandler
 {
     public static async Task<OutgoingMessages> Handle(CloseBusinessDate message, IDocumentSession session,
         BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, IOptions<LendingOptions> options,
-        TimeProvider clock, ILogger<CloseBusinessDate> logger, CancellationToken ct)
+        Lending.Domain.LendingPolicy policy, TimeProvider clock, ILogger<CloseBusinessDate> logger, CancellationToken ct)
     {
         var run = await session.LoadAsync<CobRun>(message.RunId, ct);
         if (run is null || run.NextDate != message.Date || run.Cursor != message.After)
@@ -33,7 +33,8 @@ public static class CloseBusinessDateHandler
 
         try
         {
-            return await CloseBatch(message, run, session, calendars, buckets, ladder, options.Value.CloseOfBusiness.BatchSize, clock, logger, ct);
+            return await CloseBatch(message, run, session, calendars, buckets, ladder, policy, options.Value.CloseOfBusiness.BatchSize, clock,
+                logger, ct);
         }
         catch (Exception e) when (!IsTransient(e))
         {
@@ -53,8 +54,8 @@ public static class CloseBusinessDateHandler
         e is JasperFx.ConcurrencyException or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
 
     private static async Task<OutgoingMessages> CloseBatch(CloseBusinessDate message, CobRun run, IDocumentSession session,
-        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, int batchSize, TimeProvider clock, ILogger logger,
-        CancellationToken ct)
+        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, Lending.Domain.LendingPolicy policy, int batchSize,
+        TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
         var loans = await session.LoadManyAsync<Loan>(ct, batch.Select(b => b.LoanId));
@@ -70,6 +71,10 @@ public static class CloseBusinessDateHandler
             // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
             actions.AddRange(events.OfType<LoanEscalated>().Select(e => new CarryOutEscalation(e.LoanId, e.To, e.Action, e.BusinessDate,
                 loanLadder.MinDpdOf(e.To))));
+            // A write-off rejected a while ago is proposed again while the loan still qualifies.
+            var minDpd = loanLadder.MinDpdOf(EscalationStage.WriteOff);
+            if (WriteOffDecisions.DueAgain(events.Aggregate(loan, (l, e) => Loan.Evolve(l, e)), message.Date, minDpd, policy.WriteOffReproposeDays))
+                actions.Add(new CarryOutEscalation(loan.Id, EscalationStage.WriteOff, EscalationAction.WriteOffProposal, message.Date, minDpd));
         }
 
         if (batch.Count == batchSize)

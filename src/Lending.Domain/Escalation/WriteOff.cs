@@ -75,6 +75,15 @@ public static class WriteOffDecisions
     public static WriteOffRejected Reject(Loan loan, string reason, string rejecter, DateOnly date, DateTimeOffset now) =>
         new(loan.Id, Pending(loan).ProposalId, reason, rejecter, now, date);
 
+    /// <summary>
+    /// At close of business: the ladder proposes a write-off again once <paramref name="afterDays"/> have passed since
+    /// its proposal was rejected, while the loan is still at the write-off stage and past <paramref name="minDpd"/>.
+    /// </summary>
+    public static bool DueAgain(Loan loan, DateOnly date, int minDpd, int afterDays) =>
+        !loan.IsClosed && loan.Stage == EscalationStage.WriteOff && loan.PendingWriteOff is null
+        && loan.WriteOffRejectedOn is { } rejected && date >= rejected.AddDays(afterDays)
+        && LoanPosition.DpdOf(loan, date) >= minDpd;
+
     /// <summary>When a loan is paid off, settled or cured, a pending proposal is withdrawn.</summary>
     public static WriteOffWithdrawn? Withdrawn(Loan loan, string reason, DateOnly date) =>
         loan.PendingWriteOff is { } pending ? new WriteOffWithdrawn(loan.Id, pending.ProposalId, reason, date) : null;

@@ -42,7 +42,8 @@ public sealed record Loan(
     DateOnly? ClosedOn,
     DateOnly LastBusinessDate,
     int InterestChargedThrough = 0,
-    IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null)
+    IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null,
+    DateOnly? WriteOffRejectedOn = null)
 {
     /// <summary>Stream version this state was built from; set by the event store.</summary>
     public long Version { get; set; }
@@ -149,7 +150,8 @@ public sealed record Loan(
             {
                 PendingWriteOff = new PendingWriteOff(w.ProposalId, w.ProposedBy, w.Dpd, w.TotalOutstanding, w.BusinessDate, w.MinDpd, w.Reason),
             },
-            WriteOffRejected or WriteOffWithdrawn => loan with { PendingWriteOff = null },
+            WriteOffRejected r => loan with { PendingWriteOff = null, WriteOffRejectedOn = r.BusinessDate },
+            WriteOffWithdrawn => loan with { PendingWriteOff = null },
             RestructureRequested r => loan with
             {
                 Restructuring = loan.Restructuring with { Pending = new(r.RequestId, r.Terms, r.ProposedBy, r.BusinessDate) },

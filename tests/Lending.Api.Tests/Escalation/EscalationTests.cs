@@ -49,6 +49,7 @@ public class EscalationTests(AppFixture app) : ApiTest(app)
         var letter = (await Events("notice_sent")).Single(n => n.GetProperty("kind").GetString() == "demand_letter");
         Assert.Contains("催告函", letter.GetProperty("text").GetString());
         Assert.Contains("61 days past due", letter.GetProperty("text").GetString());
+        Assert.Contains("within 21 days of this letter", letter.GetProperty("text").GetString()); // Lending:Policy:DemandResponseDays
 
         await AdvanceToDpd(91);
         Assert.Equal("legal_review", await Stage());
@@ -66,6 +67,21 @@ public class EscalationTests(AppFixture app) : ApiTest(app)
         // The write-off stage proposes a charge-off; a supervisor approves it; what comes in afterwards is a recovery.
         var pending = (await GetLoan(_loanId)).GetProperty("pendingWriteOff");
         Assert.Equal(("escalation", 180), (pending.GetProperty("proposedBy").GetString(), pending.GetProperty("dpd").GetInt32()));
+
+        // Rejected, the proposal comes back from the ladder 30 days later (Lending:Policy:WriteOffReproposeDays), the
+        // loan still qualifying.
+        await As(Roles.Supervisor, s =>
+        {
+            s.Post.Json(new { reason = "The family promised to settle" }).ToUrl($"/loans/{_loanId}/write-off/reject");
+            s.StatusCodeShouldBeOk();
+        });
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await GetLoan(_loanId)).GetProperty("pendingWriteOff").ValueKind);
+        await AdvanceDays(29);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await GetLoan(_loanId)).GetProperty("pendingWriteOff").ValueKind);
+        await AdvanceDays(1);
+        pending = (await GetLoan(_loanId)).GetProperty("pendingWriteOff");
+        Assert.Equal(("escalation", 210, 180), (pending.GetProperty("proposedBy").GetString(), pending.GetProperty("dpd").GetInt32(),
+            pending.GetProperty("minDpd").GetInt32()));
         await As(Roles.Collector, s => { s.Post.Json(new { }).ToUrl($"/loans/{_loanId}/write-off/approve"); s.StatusCodeShouldBe(403); });
         await As(Roles.Supervisor, s => s.Post.Json(new { note = "No contact for six months" }).ToUrl($"/loans/{_loanId}/write-off/approve"));
         var writtenOff = await GetLoan(_loanId);

@@ -18,6 +18,8 @@ public static class TestHosts
             builder.UseSetting("Lending:Auth:DevTokens", "true");
             builder.UseSetting("Lending:BusinessDate:Initial", AppFixture.StartDate.ToString("yyyy-MM-dd"));
             builder.UseSetting("Lending:Demo:Seed", "false");
+            // A policy number other than its default, so tests see configuration reach the decisions.
+            builder.UseSetting("Lending:Policy:DemandResponseDays", "21");
             // Small batches, so close-of-business tests also cross batch boundaries.
             builder.UseSetting("Lending:CloseOfBusiness:BatchSize", batchSize.ToString());
             builder.UseSetting("Lending:Notifications:Directory", noticeDirectory);

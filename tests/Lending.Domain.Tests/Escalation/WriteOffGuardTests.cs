@@ -107,3 +107,33 @@ public class WriteOffGuardTests
         Assert.Equal(("restructure.loan_closed", RefusalKind.Conflict), (refusal.Code, refusal.Kind));
     }
 }
+
+public class WriteOffReproposalTests
+{
+    private static readonly DateOnly Day180 = new DateOnly(2026, 2, 15).AddDays(180);
+
+    [Fact]
+    public void The_ladder_proposes_again_after_the_configured_days_while_the_loan_still_qualifies()
+    {
+        var b = LoanBuilder.Disbursed().CloseThrough(Day180);
+        b.Then(WriteOffDecisions.Propose(b.Loan, Guid.NewGuid(), EscalationActions.System, Day180, TestData.Now, 180)!);
+        b.Then(WriteOffDecisions.Reject(b.Loan, "family will settle", "sup-1", Day180, TestData.Now));
+
+        Assert.False(WriteOffDecisions.DueAgain(b.Loan, Day180.AddDays(29), 180, 30));
+        Assert.True(WriteOffDecisions.DueAgain(b.Loan, Day180.AddDays(30), 180, 30));
+
+        b.Then(WriteOffDecisions.Propose(b.Loan, Guid.NewGuid(), EscalationActions.System, Day180.AddDays(30), TestData.Now, 180)!);
+        Assert.False(WriteOffDecisions.DueAgain(b.Loan, Day180.AddDays(31), 180, 30)); // one is pending
+    }
+
+    [Fact]
+    public void A_loan_paid_under_the_threshold_since_the_rejection_is_not_proposed_again()
+    {
+        var b = LoanBuilder.Disbursed().CloseThrough(Day180);
+        b.Then(WriteOffDecisions.Propose(b.Loan, Guid.NewGuid(), EscalationActions.System, Day180, TestData.Now, 180)!);
+        b.Then(WriteOffDecisions.Reject(b.Loan, "family will settle", "sup-1", Day180, TestData.Now));
+        b.Pay(b.Loan.Installments.Take(3).Sum(i => i.TotalDue), Day180);
+
+        Assert.False(WriteOffDecisions.DueAgain(b.Loan, Day180.AddDays(30), 180, 30));
+    }
+}
