@@ -45,6 +45,25 @@ public sealed record Loan(
     IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null,
     DateOnly? WriteOffRejectedOn = null)
 {
+    /// <summary>
+    /// The instalments, by due date. A loan document stored before instalments carried their period start gets them on
+    /// load (each period from the previous due date, the first from disbursement).
+    /// </summary>
+    public IReadOnlyList<Installment> Installments { get; init; } = WithPeriodStarts(Installments, DisbursedOn);
+
+    private static IReadOnlyList<Installment> WithPeriodStarts(IReadOnlyList<Installment> installments, DateOnly disbursedOn)
+    {
+        if (installments.All(i => i.PeriodStart != default)) return installments;
+        var start = disbursedOn;
+        return installments.Select(i =>
+        {
+            if (i.Replaced) return i;
+            var filled = i.PeriodStart == default ? i with { PeriodStart = start } : i;
+            start = i.DueDate;
+            return filled;
+        }).ToArray();
+    }
+
     /// <summary>Stream version this state was built from; set by the event store.</summary>
     public long Version { get; set; }
 

@@ -141,13 +141,18 @@ public static class RestructuringDecisions
         var schedule = future.Count == 0 ? [] : RepaymentSchedule.Amortize(future.Sum(i => i.PrincipalDue), future.Count,
             RepaymentSchedule.PeriodicRate(lowered), future.Select(i => i.DueDate).ToList(),
             annuity: loan.Terms.Amortization != Amortization.EqualPrincipal, firstNumber: next);
-        var (owed, released) = InterestOwedAt(future, date);
-        var result = schedule.Select((s, k) => new RestructuredInstallment(s.Number, s.DueDate, s.Principal, s.Interest, future[k].PenaltyDue,
-            future[k].FeesDue, future[k].PeriodStart, 0m)).ToList();
+        // Interest an earlier restructure carried onto these instalments stays owed on their successors.
+        var result = schedule.Select((s, k) => new RestructuredInstallment(s.Number, s.DueDate, s.Principal,
+            s.Interest + future[k].CarriedInterestDue, future[k].PenaltyDue, future[k].FeesDue, future[k].PeriodStart,
+            future[k].CarriedInterestDue)).ToList();
+        var released = 0m;
         if (result.Count > 0 && future[0].IsBilledOn(date))
         {
-            // The running period: old-rate interest earned up to approval is carried, the new rate runs for the rest.
+            // The running period: old-rate interest earned up to approval (with what was carried onto it) is owed, the new
+            // rate runs for the rest.
             var first = future[0];
+            var (owed, running) = InterestOwedAt([first], date);
+            released = running;
             var newRatePart = Money.Round(schedule[0].Interest * (first.DueDate.DayNumber - date.DayNumber)
                 / (first.DueDate.DayNumber - first.PeriodStart.DayNumber));
             result[0] = result[0] with

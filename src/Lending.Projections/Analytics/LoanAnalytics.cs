@@ -27,6 +27,8 @@ public sealed class LoanAnalytics
     public DateOnly? ReachedThresholdOn { get; set; }
     /// <summary>Who made each open promise, to credit its outcome.</summary>
     public Dictionary<Guid, string> PromiseAgents { get; set; } = [];
+    /// <summary>Who took each broken promise: a value-dated payment may later show it was kept.</summary>
+    public Dictionary<Guid, string> BrokenPromiseAgents { get; set; } = [];
 
     /// <summary>Where the loan counts in the portfolio now; null once closed.</summary>
     public LoanExposure? CountedExposure() => RollState.IsClosed(State)

@@ -142,7 +142,13 @@ public static class LoanAnalyticsFold
                 changes.Add(agent, dimensions, date, new CollectorDelta(0, 0, 0, 1, 0, 0m));
                 break;
             case PromiseBroken b when analytics.PromiseAgents.Remove(b.PromiseId, out var agent):
+                analytics.BrokenPromiseAgents[b.PromiseId] = agent;
                 changes.Add(agent, dimensions, date, new CollectorDelta(0, 0, 0, 0, 1, 0m));
+                break;
+            case LedgerRefigured r:
+                foreach (var kept in r.PromisesKept)
+                    if (analytics.BrokenPromiseAgents.Remove(kept, out var keptBy))
+                        changes.Add(keptBy, dimensions, date, new CollectorDelta(0, 0, 0, 1, -1, 0m));
                 break;
             case PromiseSuperseded s:
                 analytics.PromiseAgents.Remove(s.PromiseId);

@@ -97,7 +97,8 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
 
         if (changes.MonthEnds.Count > 0)
         {
-            var m = changes.MonthEnds;
+            // One row per loan and month-end in a statement (an upsert may not touch a row twice): the last position wins.
+            var m = changes.MonthEnds.GroupBy(x => (x.LoanId, x.MonthEnd)).Select(g => g.Last()).ToList();
             operations.QueueSqlCommand(
                 $"insert into {schema.MonthEnds} (loan_id, month_end, product, region, branch, state, principal_outstanding, total_outstanding) " +
                 "select * from unnest(?::uuid[], ?::date[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::numeric[], ?::numeric[]) " +

@@ -31,3 +31,19 @@ public class LoanEventContractTests
         Assert.All(events, name => Assert.Matches("(ed|en|wn|Set|Kept|Sent|Made|Off)$", name));
     }
 }
+
+public class LegacyLoanDocumentTests
+{
+    [Fact]
+    public void A_loan_document_stored_before_period_starts_gets_them_on_load()
+    {
+        var loan = LoanBuilder.Disbursed().CloseThrough(new DateOnly(2026, 2, 1)).Loan;
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(loan))!;
+        foreach (var i in json["Installments"]!.AsArray()) i!.AsObject().Remove("PeriodStart");
+
+        var stored = System.Text.Json.JsonSerializer.Deserialize<Loan>(json)!;
+
+        Assert.Equal(loan.Installments.Select(i => i.PeriodStart), stored.Installments.Select(i => i.PeriodStart));
+        Assert.Equal(120m, Lending.Domain.Loans.Delinquency.LoanPosition.Of(stored, new DateOnly(2026, 2, 1)).InterestOutstanding);
+    }
+}

@@ -176,3 +176,47 @@ public class AsOfTests
         Assert.Equal(due1.AddDays(9), asOf9.PenaltyAccruedThrough);      // day 10's close of business does not
     }
 }
+
+/// <summary>Value dating at the edges: a close of business already run past the business date, a loan booked after its disbursement.</summary>
+public class ValueDatingEdgeTests
+{
+    private static readonly DateOnly Due1 = new(2026, 2, 15);
+    private static DateOnly Day(int n) => Due1.AddDays(n);
+
+    private static List<(int, decimal, decimal, decimal, decimal, decimal)> Ledger(Loan loan) =>
+        loan.Installments.Select(i => (i.Number, i.PrincipalDue, i.InterestDue, i.PenaltyDue, i.FeesDue, i.PenaltyCarry)).ToList();
+
+    [Fact]
+    public void A_payment_booked_while_the_next_dates_close_of_business_runs_is_refigured_through_that_date()
+    {
+        var onTime = LoanBuilder.Disbursed(lateFee: 25m).CloseThrough(Day(8));
+        onTime.Pay(500m, Day(8), "p");
+        onTime.CloseThrough(Day(10));
+
+        // Business date 9; close of business for 10 has already accrued on the loan.
+        var late = LoanBuilder.Disbursed(lateFee: 25m).CloseThrough(Day(10));
+        late.Pay(500m, Day(8), "p", bookedOn: Day(9));
+
+        Assert.Equal(Ledger(onTime.Loan), Ledger(late.Loan));
+    }
+
+    [Fact]
+    public void A_payment_value_dated_before_the_loan_was_booked_starts_from_its_disbursement()
+    {
+        var jan15 = new DateOnly(2026, 1, 15);
+        var jan20 = new DateOnly(2026, 1, 20);
+        var booked = LoanBuilder.Disbursed(on: jan15);
+        // The loan was disbursed on 15 Jan but booked on 20 Jan.
+        var b = new LoanBuilder().Then([.. booked.Events.Select(e => e switch
+        {
+            LoanDisbursed d => (object)(d with { BusinessDate = jan20 }),
+            RepaymentScheduleSet s => s with { BusinessDate = jan20 },
+            _ => e,
+        })]);
+
+        var payment = b.Pay(500m, new DateOnly(2026, 1, 17), "early", bookedOn: jan20).OfType<PaymentReceived>().Single();
+
+        Assert.Equal(500m, payment.Lines.Sum(l => l.Total));
+        Assert.Equal(12_000m - 380m, b.Loan.PrincipalOutstanding); // 120.00 interest of the running period, then principal
+    }
+}

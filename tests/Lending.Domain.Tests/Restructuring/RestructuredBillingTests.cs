@@ -132,3 +132,30 @@ public class RestructuredBillingTests
         Assert.Equal(new DateOnly(2027, 2, 15), restructured.Installments[^1].DueDate);
     }
 }
+
+public class RestructureOnRestructureTests
+{
+    [Fact]
+    public void A_rate_reduction_after_a_plan_keeps_the_interest_the_plan_carried()
+    {
+        var day40 = new DateOnly(2026, 2, 15).AddDays(40);
+        var b = LoanBuilder.Disbursed().CloseThrough(day40);
+        b.Then(RestructuringDecisions.Request(b.Loan, new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), "illness", [],
+            "agent-7", Guid.NewGuid(), day40, TestData.Now));
+        b.Then([.. RestructuringDecisions.Approve(b.Loan, "sup-1", day40, TestData.Now, BucketPolicy.Default)]);
+        var first = b.Loan.Schedule.First(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment);
+        b.CloseThrough(first.DueDate);
+        b.Pay(first.TotalDue, first.DueDate);
+        var carried = b.Loan.Schedule.Sum(i => i.CarriedInterestDue);
+        var payoff = LoanPosition.Of(b.Loan, first.DueDate).TotalOutstanding;
+        Assert.True(carried > 0m);
+
+        // Approved on the plan's due date: the next period has not begun, so only carried interest is owed today.
+        b.Then(RestructuringDecisions.Request(b.Loan, new RestructureTerms(RestructureType.RateReduction, null, 0.06m, null, null), "hardship",
+            [], "agent-7", Guid.NewGuid(), first.DueDate, TestData.Now));
+        b.Then([.. RestructuringDecisions.Approve(b.Loan, "sup-1", first.DueDate, TestData.Now, BucketPolicy.Default)]);
+
+        Assert.Equal(carried, b.Loan.Schedule.Sum(i => i.CarriedInterestDue));
+        Assert.Equal(payoff, LoanPosition.Of(b.Loan, first.DueDate).TotalOutstanding);
+    }
+}

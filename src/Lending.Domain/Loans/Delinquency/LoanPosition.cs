@@ -2,7 +2,8 @@ using Lending.Domain.Loans.Ledger;
 
 namespace Lending.Domain.Loans.Delinquency;
 
-public enum InstallmentStatus { Paid, Overdue, Due, Upcoming }
+/// <summary>An instalment's state on a date; <see cref="Replaced"/>: closed by a restructure, its balance carried to new ones.</summary>
+public enum InstallmentStatus { Paid, Overdue, Due, Upcoming, Replaced }
 
 /// <summary>
 /// What a loan owes and how late it is on a given business date, derived from its ledger. Interest counts as
@@ -77,7 +78,8 @@ public sealed record LoanPosition(
     }
 
     public static InstallmentStatus StatusOf(Installment i, DateOnly date) =>
-        i.IsSettled ? InstallmentStatus.Paid
+        i.Replaced ? InstallmentStatus.Replaced
+        : i.IsSettled ? InstallmentStatus.Paid
         : i.DueDate < date ? InstallmentStatus.Overdue
         : i.DueDate == date ? InstallmentStatus.Due
         : InstallmentStatus.Upcoming;

@@ -29,7 +29,10 @@ public static class ValueDating
     public static Outcome Refigure(IReadOnlyList<ILoanEvent> history, Loan current, string reference, decimal amount, DateOnly valueDate,
         DateOnly today)
     {
-        var later = history.Where(e => e.BusinessDate > valueDate).ToList();
+        // The disbursement's own events start the loan whenever they were booked (a loan may be booked after it was
+        // disbursed); everything else booked after the value date is replayed.
+        var opening = history.TakeWhile(e => e is LoanDisbursed or RepaymentScheduleSet).Count();
+        var later = history.Skip(opening).Where(e => e.BusinessDate > valueDate).ToList();
         // Past a restructure or a write-off the loan's terms were decided on balances the payment would change: those
         // decisions are reversed by people, not re-figured by a machine.
         if (later.OfType<LoanRestructured>().FirstOrDefault() is { } restructured)
@@ -45,7 +48,8 @@ public static class ValueDating
                 $"Payment '{earlier.Reference}', booked after {valueDate:yyyy-MM-dd}, has an earlier value date ({earlier.PaidOn:yyyy-MM-dd}).",
                 RefusalKind.Conflict);
 
-        var loan = history.Where(e => e.BusinessDate <= valueDate).Aggregate((Loan?)null, (l, e) => Loan.Evolve(l, e))!;
+        var loan = history.Take(opening).Concat(history.Skip(opening).Where(e => e.BusinessDate <= valueDate))
+            .Aggregate((Loan?)null, (l, e) => Loan.Evolve(l, e))!;
         var reallocations = new List<PaymentReallocation>();
         var corrected = history.OfType<LedgerRefigured>().SelectMany(r => r.PromisesKept).ToHashSet();
         var kept = new List<Guid>();
@@ -65,7 +69,10 @@ public static class ValueDating
         loan = Loan.Evolve(loan, new PaymentReceived(loan.Id, reference, amount, valueDate, mine.Lines, mine.Overpayment, "", default, today,
             loan.Status == LoanStatus.WrittenOff));
 
-        for (var day = valueDate.AddDays(1); day <= today; day = day.AddDays(1))
+        // Through the business date, or the loan's latest date if close of business for the next date already ran on it
+        // (a payment booked while that run goes on): every date whose accruals were booked is decided again.
+        var through = history.Select(e => e.BusinessDate).Append(today).Max();
+        for (var day = valueDate.AddDays(1); day <= through; day = day.AddDays(1))
         {
             // Close of business for the day, by its own rules, on the loan as it would have stood.
             foreach (var accrual in LoanCloseOfBusiness.Accruals(loan, day)) loan = Loan.Evolve(loan, accrual);
