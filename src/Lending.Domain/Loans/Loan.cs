@@ -227,7 +227,11 @@ public sealed record Loan(
         var collections = loan.Collections;
         foreach (var _ in r.PromisesKept)
             collections = collections with { BrokenPromises = collections.BrokenPromises - 1, KeptPromises = collections.KeptPromises + 1 };
-        return loan with { Installments = installments, Reallocated = reallocated, Overpaid = overpaid, Collections = collections };
+        return loan with
+        {
+            Installments = installments, Reallocated = reallocated, Overpaid = overpaid, Collections = collections,
+            Restructuring = r.PlanBreachWithdrawn ? loan.Restructuring with { PlanBreached = false } : loan.Restructuring,
+        };
     }
 
     /// <summary>Each period starts on the previous due date, the first on <paramref name="firstStart"/>.</summary>

@@ -128,8 +128,9 @@ public sealed record PaymentReallocation(string Reference, IReadOnlyList<Allocat
 /// A payment booked after its value date (<see cref="ValueDate"/>, the day the money arrived) re-figured the loan from
 /// that day, as if it had been booked then: penalty and late fees that accrued only because it seemed unpaid are
 /// reversed (<see cref="Adjustments"/>, deltas per instalment), later payments fall where they would have
-/// (<see cref="Reallocations"/>), and promises it covered in time count as kept (<see cref="PromisesKept"/>). Nothing
-/// earlier is rewritten: this event is the correction.
+/// (<see cref="Reallocations"/>), promises it covered in time count as kept (<see cref="PromisesKept"/>), and a plan
+/// breach it would have prevented is withdrawn (<see cref="PlanBreachWithdrawn"/>). Nothing earlier is rewritten: this
+/// event is the correction.
 /// </summary>
 public sealed record LedgerRefigured(
     Guid LoanId,
@@ -138,7 +139,8 @@ public sealed record LedgerRefigured(
     IReadOnlyList<LedgerAdjustment> Adjustments,
     IReadOnlyList<PaymentReallocation> Reallocations,
     IReadOnlyList<Guid> PromisesKept,
-    DateOnly BusinessDate) : ILoanEvent
+    DateOnly BusinessDate,
+    bool PlanBreachWithdrawn = false) : ILoanEvent
 {
     public decimal PenaltyReversed => -Adjustments.Sum(a => a.Penalty);
     public decimal FeesReversed => -Adjustments.Sum(a => a.Fees);

@@ -159,3 +159,28 @@ public class RestructureOnRestructureTests
         Assert.Equal(payoff, LoanPosition.Of(b.Loan, first.DueDate).TotalOutstanding);
     }
 }
+
+public class ValueDatedPlanPaymentTests
+{
+    [Fact]
+    public void A_plan_instalment_paid_in_grace_but_posted_after_the_breach_withdraws_the_breach()
+    {
+        var day40 = new DateOnly(2026, 2, 15).AddDays(40);
+        var b = LoanBuilder.Disbursed().CloseThrough(day40);
+        b.Then(RestructuringDecisions.Request(b.Loan, new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), "illness", [],
+            "agent-7", Guid.NewGuid(), day40, TestData.Now));
+        b.Then([.. RestructuringDecisions.Approve(b.Loan, "sup-1", day40, TestData.Now, BucketPolicy.Default)]);
+        var first = b.Loan.Schedule.First(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment);
+        var owed = first.TotalDue;
+        b.CloseThrough(first.DueDate.AddDays(5)); // breached on day 4, escalated to legal review
+        Assert.True(b.Loan.Restructuring.PlanBreached);
+
+        // Paid on day 1, within grace; the bank posted it on day 5.
+        var events = b.Pay(owed, first.DueDate.AddDays(1), "bank", bookedOn: first.DueDate.AddDays(5));
+
+        Assert.True(events.OfType<LedgerRefigured>().Single().PlanBreachWithdrawn);
+        Assert.False(b.Loan.Restructuring.PlanBreached);
+        Assert.Equal((0, EscalationStage.None), (LoanPosition.DpdOf(b.Loan, first.DueDate.AddDays(5)), b.Loan.Stage));
+    }
+}
+

@@ -76,11 +76,12 @@ public static class ValueDating
         {
             // Close of business for the day, by its own rules, on the loan as it would have stood.
             foreach (var accrual in LoanCloseOfBusiness.Accruals(loan, day)) loan = Loan.Evolve(loan, accrual);
+            if (RestructuringDecisions.Breach(loan, day) is { } breach) loan = Loan.Evolve(loan, breach);
             foreach (var e in later.Where(e => e.BusinessDate == day))
             {
                 switch (e)
                 {
-                    case InterestCharged or PenaltyAccrued or LateFeeCharged or LedgerRefigured:
+                    case InterestCharged or PenaltyAccrued or LateFeeCharged or LedgerRefigured or PlanBreached:
                         break; // decided again above, or a correction the replay makes anyway
                     case PaymentReceived p:
                         if (p.PaidOn == day) Replay(p, day); // else replayed on its own value date
@@ -105,8 +106,10 @@ public static class ValueDating
                 x.Refigured.LateFeeCharged == x.Booked.LateFeeCharged ? null : x.Refigured.LateFeeCharged))
             .Where(a => a.Penalty != 0m || a.PenaltyCarry != 0m || a.Fees != 0m || a.LateFeeCharged is not null)
             .ToList();
-        var correction = adjustments.Count + reallocations.Count + kept.Count == 0 ? null
-            : new LedgerRefigured(current.Id, reference, valueDate, adjustments, reallocations, kept, today);
+        // A plan breach booked only because the money seemed late did not happen.
+        var breachWithdrawn = current.Restructuring.PlanBreached && !loan.Restructuring.PlanBreached;
+        var correction = adjustments.Count + reallocations.Count + kept.Count == 0 && !breachWithdrawn ? null
+            : new LedgerRefigured(current.Id, reference, valueDate, adjustments, reallocations, kept, today, breachWithdrawn);
         return new Outcome(mine.Lines, mine.Overpayment, correction);
     }
 }
