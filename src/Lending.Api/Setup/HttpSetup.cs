@@ -45,6 +45,7 @@ public static class HttpSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestScreening>();
         return app;
     }
 
