@@ -186,6 +186,8 @@ public class MoneyOnEveryPathTests(AppFixture app) : ApiTest(app)
         }, subject: "agent-7"));
         Assert.Equal(("2026-03-05", 0.62m, 20m, 0m), (payment.GetProperty("paidOn").GetString(), payment.GetProperty("penalty").GetDecimal(),
             payment.GetProperty("fees").GetDecimal(), payment.GetProperty("overpayment").GetDecimal()));
+        Assert.Equal((0.93m, 0m), (payment.GetProperty("refigured").GetProperty("penaltyReversed").GetDecimal(),
+            payment.GetProperty("refigured").GetProperty("feesReversed").GetDecimal()));
 
         var loan = await GetLoan(loanId);
         Assert.Equal((0, "current", "none", 0m, 0m), (loan.GetProperty("dpd").GetInt32(), loan.GetProperty("bucket").GetString(),

@@ -18,13 +18,22 @@ namespace Lending.Api.Loans.Payments;
 /// <summary>The body of <c>POST /loans/{id}/payments</c>.</summary>
 public sealed record RecordPaymentRequest(decimal? Amount, DateOnly? PaidOn, string? Reference);
 
-/// <summary>How a payment was allocated (API.md), with the loan's position after it.</summary>
+/// <summary>What re-figuring the loan from a value-dated payment's value date changed (see docs/ledger.md).</summary>
+public sealed record RefiguredResponse(decimal PenaltyReversed, decimal FeesReversed, IReadOnlyList<string> PaymentsReallocated,
+    IReadOnlyList<Guid> PromisesKept, bool PlanBreachWithdrawn)
+{
+    public static RefiguredResponse? From(LedgerRefigured? r) => r is null ? null
+        : new(r.PenaltyReversed, r.FeesReversed, r.Reallocations.Select(x => x.Reference).ToList(), r.PromisesKept, r.PlanBreachWithdrawn);
+}
+
+/// <summary>How a payment was allocated (API.md); <see cref="Refigured"/> when its value date re-figured the loan.</summary>
 public sealed record PaymentResponse(
     string Reference, decimal Amount, DateOnly PaidOn, decimal Penalty, decimal Fees, decimal Interest, decimal Principal,
-    decimal Overpayment, bool Recovery, IReadOnlyList<AllocationLine> Lines)
+    decimal Overpayment, bool Recovery, IReadOnlyList<AllocationLine> Lines, RefiguredResponse? Refigured = null)
 {
-    public static PaymentResponse From(PaymentReceived p) =>
-        new(p.Reference, p.Amount, p.PaidOn, p.Penalty, p.Fees, p.Interest, p.Principal, p.Overpayment, p.Recovery, p.Lines);
+    public static PaymentResponse From(PaymentReceived p, LedgerRefigured? refigured = null) =>
+        new(p.Reference, p.Amount, p.PaidOn, p.Penalty, p.Fees, p.Interest, p.Principal, p.Overpayment, p.Recovery, p.Lines,
+            RefiguredResponse.From(refigured));
 }
 
 public static class RecordPaymentEndpoint
@@ -67,7 +76,8 @@ public static class RecordPaymentEndpoint
             : null;
         var events = PaymentDecisions.Decide(command, loan, today.Date, buckets, actor, clock.GetUtcNow(), policy, history);
         var payment = events.OfType<PaymentReceived>().Single();
-        return (Results.Created($"/loans/{loan.Id}/payments/{Uri.EscapeDataString(payment.Reference)}", PaymentResponse.From(payment)),
+        return (Results.Created($"/loans/{loan.Id}/payments/{Uri.EscapeDataString(payment.Reference)}",
+                PaymentResponse.From(payment, events.OfType<LedgerRefigured>().SingleOrDefault())),
             [.. events]);
     }
 }
