@@ -63,7 +63,11 @@ public sealed class LendingOptions
 
         public EscalationQueues Queues => new(EarlyCollectionQueue, LateCollectionQueue);
 
-        public EscalationLadder ToLadder() => Ladder.Count == 0 ? EscalationLadder.Default : new EscalationLadder(Ladder);
+        /// <summary>A cure starts a new delinquency episode: broken promises and a plan breach count from zero again.</summary>
+        public bool CureStartsNewEpisode { get; set; } = true;
+
+        public EscalationLadder ToLadder() =>
+            new(Ladder.Count == 0 ? EscalationLadder.Default.Stages : Ladder, CureStartsNewEpisode);
     }
 
     public sealed class DocumentOptions

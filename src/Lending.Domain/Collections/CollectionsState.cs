@@ -18,8 +18,12 @@ public sealed record CollectionsState(
     IReadOnlyList<Guid> ResolvedComplaints,
     bool CeaseContact,
     Assignment? Assignment,
-    bool DisputeUnverified = false)
+    bool DisputeUnverified = false,
+    int EpisodeBrokenPromises = 0)
 {
+    /// <summary>Promises broken since the loan last fell behind (a cure starts a new delinquency episode).</summary>
+    public CollectionsState NewEpisode() => this with { EpisodeBrokenPromises = 0 };
+
     public static readonly CollectionsState Empty = new([], null, 0, 0, [], [], false, null);
 
     public CollectionsState Apply(object e) => e switch
@@ -33,7 +37,10 @@ public sealed record CollectionsState(
         PromiseToPayMade p => this with { OpenPromise = new Promise(p.PromiseId, p.Amount, p.DueOn, p.BusinessDate, 0m) },
         PromiseSuperseded s when OpenPromise?.PromiseId == s.PromiseId => this with { OpenPromise = null },
         PromiseKept k when OpenPromise?.PromiseId == k.PromiseId => this with { OpenPromise = null, KeptPromises = KeptPromises + 1 },
-        PromiseBroken b when OpenPromise?.PromiseId == b.PromiseId => this with { OpenPromise = null, BrokenPromises = BrokenPromises + 1 },
+        PromiseBroken b when OpenPromise?.PromiseId == b.PromiseId => this with
+        {
+            OpenPromise = null, BrokenPromises = BrokenPromises + 1, EpisodeBrokenPromises = EpisodeBrokenPromises + 1,
+        },
         ComplaintLodged l => this with { OpenComplaints = [.. OpenComplaints, l.ComplaintId] },
         ComplaintResolved r => this with
         {

@@ -23,9 +23,9 @@ public static class EscalationDecisions
         foreach (var stage in ladder.Stages.Where(s => s.Stage > loan.Stage).OrderBy(s => s.Stage))
         {
             // A stage is entered when its own condition holds, or when a later stage's does (stages are never skipped).
-            var reason = ladder.Stages.Where(s => s.Stage >= stage.Stage).Select(s => Reason(s, loan, dpd)).FirstOrDefault(r => r is not null);
+            var reason = ladder.Stages.Where(s => s.Stage >= stage.Stage).Select(s => Reason(s, loan, dpd, ladder)).FirstOrDefault(r => r is not null);
             if (reason is null) break;
-            events.Add(new LoanEscalated(loan.Id, current, stage.Stage, stage.Action, reason, dpd, loan.Collections.BrokenPromises, date));
+            events.Add(new LoanEscalated(loan.Id, current, stage.Stage, stage.Action, reason, dpd, ladder.BrokenPromisesOf(loan), date));
             current = stage.Stage;
         }
         return events;
@@ -35,12 +35,12 @@ public static class EscalationDecisions
     public static IEnumerable<ILoanEvent> Withdrawal(Loan loan, string reason, DateOnly date) =>
         WriteOffDecisions.Withdrawn(loan, reason, date) is { } withdrawn ? [withdrawn] : [];
 
-    private static string? Reason(LadderStage stage, Loan loan, int dpd) =>
+    private static string? Reason(LadderStage stage, Loan loan, int dpd, EscalationLadder ladder) =>
         stage.MinDpd is { } min && dpd >= min ? $"dpd {dpd} >= {min}"
         : stage.AfterGrace && dpd > loan.Terms.GraceDays ? $"dpd {dpd} past {loan.Terms.GraceDays} grace days"
-        : stage.MinBrokenPromises is { } promises && loan.Collections.BrokenPromises >= promises ? $"{loan.Collections.BrokenPromises} broken promises"
-        : stage.OnPlanBreach && loan.Restructuring.PlanBreached ? "plan breach after a restructure"
+        : stage.MinBrokenPromises is { } promises && ladder.BrokenPromisesOf(loan) >= promises ? $"{ladder.BrokenPromisesOf(loan)} broken promises"
+        : stage.OnPlanBreach && ladder.PlanBreachedOf(loan) ? "plan breach after a restructure"
         // DOMAIN.md: a breach escalates at once to the stage the loan was at when restructured, or higher.
-        : loan.Restructuring.PlanBreached && stage.Stage <= loan.Restructuring.StageAtRestructure ? "plan breach: back to the stage at restructure"
+        : ladder.PlanBreachedOf(loan) && stage.Stage <= loan.Restructuring.StageAtRestructure ? "plan breach: back to the stage at restructure"
         : null;
 }

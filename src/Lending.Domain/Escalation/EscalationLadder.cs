@@ -13,9 +13,19 @@ public enum EscalationAction { ReminderNotice, AssignCollectorQueue, AssignSenio
 public sealed record LadderStage(EscalationStage Stage, EscalationAction Action, int? MinDpd = null, bool AfterGrace = false,
     int? MinBrokenPromises = null, bool OnPlanBreach = false);
 
-/// <summary>The escalation ladder (DOMAIN.md); stages are configuration, and only move forward except a cure.</summary>
-public sealed record EscalationLadder(IReadOnlyList<LadderStage> Stages)
+/// <summary>
+/// The escalation ladder (DOMAIN.md); stages are configuration, and only move forward except a cure.
+/// <see cref="CureStartsNewEpisode"/>: broken promises and a plan breach count within the delinquency episode they
+/// belong to (a cure starts a new one), so promises broken last year do not push this year's first day late.
+/// </summary>
+public sealed record EscalationLadder(IReadOnlyList<LadderStage> Stages, bool CureStartsNewEpisode = true)
 {
+    public int BrokenPromisesOf(Loan loan) =>
+        CureStartsNewEpisode ? loan.Collections.EpisodeBrokenPromises : loan.Collections.BrokenPromises;
+
+    public bool PlanBreachedOf(Loan loan) =>
+        CureStartsNewEpisode ? loan.Restructuring.EpisodeBreached : loan.Restructuring.PlanBreached;
+
     public static readonly EscalationLadder Default = new([
         new(EscalationStage.Reminder, EscalationAction.ReminderNotice, MinDpd: 1),
         new(EscalationStage.EarlyCollection, EscalationAction.AssignCollectorQueue, AfterGrace: true),

@@ -88,7 +88,10 @@ public sealed record Loan(
     /// unpaid instalment, or the open promise's date. Stored with the document and indexed: close of business for D
     /// visits only loans where this is before D.
     /// </summary>
-    public DateOnly? CloseOfBusinessDueDate => IsClosed ? null
+    public DateOnly? CloseOfBusinessDueDate =>
+        // Collection goes on after a write-off: a promise made then is kept or broken like any other.
+        Status == LoanStatus.WrittenOff ? Collections.OpenPromise?.DueOn
+        : IsClosed ? null
         : new[] { OldestUnpaidDueDate, Collections.OpenPromise?.DueOn, NextPeriodStart }.Where(d => d is not null).Min();
 
     /// <summary>
@@ -164,7 +167,12 @@ public sealed record Loan(
             DelinquencyPaused p => loan with { Pauses = [.. loan.Pauses, new PauseInterval(p.BusinessDate.AddDays(1), null)] },
             DelinquencyResumed r => loan with { Pauses = [.. loan.Pauses.SkipLast(1), loan.Pauses[^1] with { Until = r.BusinessDate }] },
             LoanEscalated x => loan with { Stage = x.To },
-            LoanCured => loan with { Stage = EscalationStage.None },
+            // A cure ends the delinquency episode: broken promises and a plan breach count again from zero.
+            LoanCured => loan with
+            {
+                Stage = EscalationStage.None, Collections = loan.Collections.NewEpisode(),
+                Restructuring = loan.Restructuring with { EpisodeBreached = false },
+            },
             WriteOffProposed w => loan with
             {
                 PendingWriteOff = new PendingWriteOff(w.ProposalId, w.ProposedBy, w.Dpd, w.TotalOutstanding, w.BusinessDate, w.MinDpd, w.Reason),
@@ -181,7 +189,13 @@ public sealed record Loan(
             {
                 Status = LoanStatus.Settled, ClosedOn = o.SettledOn, Bucket = DelinquencyBucket.Current, Stage = EscalationStage.None,
             },
-            PlanBreached => loan with { Restructuring = loan.Restructuring with { PlanBreached = true } },
+            PlanBreached => loan with
+            {
+                Restructuring = loan.Restructuring with
+                {
+                    PlanBreached = true, EpisodeBreached = true, Breaches = Math.Max(loan.Restructuring.Breaches, 0) + 1,
+                },
+            },
             LoanWrittenOff w => loan with { Status = LoanStatus.WrittenOff, PendingWriteOff = null, WrittenOffOn = w.BusinessDate },
             NoticeSent n => loan with { CompletedActions = [.. loan.CompletedActions, n.NoticeId] },
             LegalReferralMade r => loan with { CompletedActions = [.. loan.CompletedActions, r.ActionId] },
@@ -226,11 +240,20 @@ public sealed record Loan(
         }
         var collections = loan.Collections;
         foreach (var _ in r.PromisesKept)
-            collections = collections with { BrokenPromises = collections.BrokenPromises - 1, KeptPromises = collections.KeptPromises + 1 };
+            collections = collections with
+            {
+                BrokenPromises = collections.BrokenPromises - 1, KeptPromises = collections.KeptPromises + 1,
+                EpisodeBrokenPromises = Math.Max(0, collections.EpisodeBrokenPromises - 1),
+            };
         return loan with
         {
             Installments = installments, Reallocated = reallocated, Overpaid = overpaid, Collections = collections,
-            Restructuring = r.PlanBreachWithdrawn ? loan.Restructuring with { PlanBreached = false } : loan.Restructuring,
+            Restructuring = r.PlanBreachWithdrawn
+                ? loan.Restructuring with
+                {
+                    EpisodeBreached = false, Breaches = loan.Restructuring.Breaches - 1, PlanBreached = loan.Restructuring.Breaches > 1,
+                }
+                : loan.Restructuring,
         };
     }
 

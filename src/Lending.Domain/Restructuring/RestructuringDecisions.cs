@@ -236,11 +236,11 @@ public static class RestructuringDecisions
         _ => date.AddMonths(periods),
     };
 
-    /// <summary>At close of business: a restructured instalment past grace unpaid breaches the plan (once).</summary>
+    /// <summary>At close of business: a restructured instalment past grace unpaid breaches the plan (once an episode).</summary>
     public static PlanBreached? Breach(Loan loan, DateOnly date)
     {
         var r = loan.Restructuring;
-        if (!r.Restructured || r.PlanBreached || r.FirstRestructuredInstallment == 0) return null;
+        if (loan.IsClosed || !r.Restructured || r.EpisodeBreached || r.FirstRestructuredInstallment == 0) return null;
         var late = loan.Schedule.FirstOrDefault(i => i.Number >= r.FirstRestructuredInstallment && i.DueDate < date && i.ContractualDue > 0m
             && LoanPosition.DaysPastDue(loan, i, date) > loan.Terms.GraceDays);
         return late is null ? null : new PlanBreached(loan.Id, late.Number, LoanPosition.DaysPastDue(loan, late, date), date);

@@ -69,7 +69,9 @@ public sealed record RestructuringState(
     int FirstRestructuredInstallment,
     bool PlanBreached,
     decimal? SettlementAmount = null,
-    decimal SettlementPaid = 0m)
+    decimal SettlementPaid = 0m,
+    bool EpisodeBreached = false,
+    int Breaches = 0)
 {
     public static readonly RestructuringState None = new(null, false, EscalationStage.None, 0, false);
 }

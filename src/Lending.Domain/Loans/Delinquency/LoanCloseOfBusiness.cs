@@ -26,6 +26,9 @@ public static class LoanCloseOfBusiness
 
     private static List<ILoanEvent> Classify(Loan loan, DateOnly date, BucketPolicy buckets)
     {
+        // Written off: nothing accrues, but a promise taken since is kept or broken like any other.
+        if (loan.Status == LoanStatus.WrittenOff)
+            return CollectionsDecisions.PromiseOutcome(loan, date) is { } outcome ? [outcome] : [];
         if (loan.IsClosed || date <= loan.DisbursedOn) return [];
         var events = new List<ILoanEvent>(InterestCharges(loan, date));
         loan = events.Aggregate(loan, (l, e) => Loan.Evolve(l, e));

@@ -107,7 +107,7 @@ public static class ValueDating
             .Where(a => a.Penalty != 0m || a.PenaltyCarry != 0m || a.Fees != 0m || a.LateFeeCharged is not null)
             .ToList();
         // A plan breach booked only because the money seemed late did not happen.
-        var breachWithdrawn = current.Restructuring.PlanBreached && !loan.Restructuring.PlanBreached;
+        var breachWithdrawn = current.Restructuring.EpisodeBreached && !loan.Restructuring.EpisodeBreached;
         var correction = adjustments.Count + reallocations.Count + kept.Count == 0 && !breachWithdrawn ? null
             : new LedgerRefigured(current.Id, reference, valueDate, adjustments, reallocations, kept, today, breachWithdrawn);
         return new Outcome(mine.Lines, mine.Overpayment, correction);
