@@ -36,8 +36,10 @@ public static class CollectionsDecisions
         EnsureActsOn(loan, actor);
         if (loan.Status is LoanStatus.PaidOff or LoanStatus.Settled && cmd.Direction == ContactDirection.Outbound)
             throw new LendingRuleViolated("contact.loan_closed", $"The loan is {loan.Status}: there is nothing to collect.", RefusalKind.Conflict);
-        if (cmd.OccurredAt > now.AddMinutes(limits.ContactClockSkewMinutes))
-            throw new LendingRuleViolated("contact.in_future", "A contact is recorded once it has happened.");
+        if (InFuture(cmd.OccurredAt, loan.Borrower.TimeZone, businessDate, now, limits))
+            throw new LendingRuleViolated("contact.in_future",
+                $"A contact is recorded once it has happened: {cmd.OccurredAt:O} is after the business date {businessDate:yyyy-MM-dd} " +
+                "in the borrower's time zone, or ahead of the clock.");
 
         var broken = ConductGuard.Check(loan.Terms.ConductProfile, policy, loan.Collections,
             TimeZoneInfo.FindSystemTimeZoneById(loan.Borrower.TimeZone),
@@ -69,6 +71,22 @@ public static class CollectionsDecisions
             events.Add(new PromiseToPayMade(loan.Id, promiseId, contactId, promise.Amount, promise.DueOn, actor.Id, businessDate));
         }
         return events;
+    }
+
+    /// <summary>
+    /// One clock story: lending logic runs on the business date, so "in the future" means after the end of the business
+    /// date in the borrower's zone, even when the business date runs ahead of the wall clock (demo, tests, a service
+    /// catching up). While the business date is not ahead of the clock, a time later than the clock (beyond the policy's
+    /// skew) has not happened yet either.
+    /// </summary>
+    public static bool InFuture(DateTimeOffset at, string timeZone, DateOnly businessDate, DateTimeOffset now, LendingPolicy limits)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        var nextDay = businessDate.AddDays(1).ToDateTime(TimeOnly.MinValue);
+        var endOfBusinessDate = new DateTimeOffset(nextDay, zone.GetUtcOffset(nextDay));
+        if (at >= endOfBusinessDate) return true;
+        var clockDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        return businessDate <= clockDate && at > now.AddMinutes(limits.ContactClockSkewMinutes);
     }
 
     /// <summary>After a payment: the open promise is kept once payments since it was made cover it.</summary>

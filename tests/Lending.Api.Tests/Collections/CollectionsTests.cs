@@ -103,6 +103,37 @@ public class CollectionsTests(AppFixture app) : ApiTest(app)
         await As(Roles.Collector, s => { s.Post.Json(new { amount = 10, reference = "r" }).ToUrl($"/loans/{_loanId}/payments"); s.StatusCodeShouldBe(201); }, Agent);
     }
 
+    /// <summary>
+    /// Puts the shared test clock at 17:00 in Shanghai (09:00 UTC) on a day after both the clock and the business date,
+    /// and the business date <paramref name="aheadBy"/> days after that day.
+    /// </summary>
+    private async Task<DateOnly> ClockAt17And(int aheadBy)
+    {
+        var clockDate = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime.AddHours(8));
+        var businessDate = DateOnly.Parse((await ReadJson(await As(Roles.Collector, s => s.Get.Url("/business-date")))).GetProperty("businessDate").GetString()!);
+        var day = (clockDate > businessDate ? clockDate : businessDate).AddDays(1);
+        App.Clock.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero));
+        await AdvanceDays(day.AddDays(aheadBy).DayNumber - businessDate.DayNumber);
+        return day;
+    }
+
+    [Fact]
+    public async Task A_contact_on_the_business_date_is_accepted_while_the_business_date_runs_ahead_of_the_clock()
+    {
+        var clockDay = await ClockAt17And(aheadBy: 3);
+        var businessDate = clockDay.AddDays(3);
+        await Record(Contact(at: $"{businessDate:yyyy-MM-dd}T10:00:00+08:00"));
+        await (await Record(Contact(at: $"{businessDate.AddDays(1):yyyy-MM-dd}T10:00:00+08:00"), 422)).ShouldBeProblem(422, "contact.in_future");
+    }
+
+    [Fact]
+    public async Task While_the_business_date_is_the_clocks_date_a_time_ahead_of_the_clock_has_not_happened_yet()
+    {
+        var today = await ClockAt17And(aheadBy: 0); // 17:00 in Shanghai on the business date
+        await (await Record(Contact(at: $"{today:yyyy-MM-dd}T18:00:00+08:00"), 422)).ShouldBeProblem(422, "contact.in_future");
+        await Record(Contact(at: $"{today:yyyy-MM-dd}T17:04:00+08:00")); // within the policy's 5 minutes of clock skew
+    }
+
     [Fact]
     public async Task Bad_contact_input_is_a_400_naming_the_fields()
     {

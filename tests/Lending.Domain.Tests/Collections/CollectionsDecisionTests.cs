@@ -111,8 +111,9 @@ public class CollectionsDecisionTests
     {
         var b = LoanBuilder.Disbursed(on: new DateOnly(2026, 1, 15)).CloseThrough(new DateOnly(2026, 1, 20));
         b.Then([.. CollectionsDecisions.Assign(b.Loan, AssigneeKind.Collector, "agent-7", Supervisor, new DateOnly(2026, 1, 20), TenAm)]);
-        b.Then([.. CollectionsDecisions.RecordContact(b.Loan, Call(ContactOutcome.PromiseToPay, promise: new PromiseTerms(50m, new DateOnly(2026, 1, 25))),
-            new ConductPolicy(), Collector, Guid.NewGuid(), Guid.NewGuid(), new DateOnly(2026, 1, 20), TenAm.AddDays(1))]);
+        var jan20TenAm = new DateTimeOffset(2026, 1, 20, 2, 0, 0, TimeSpan.Zero); // a call on the business date
+        b.Then([.. CollectionsDecisions.RecordContact(b.Loan, Call(ContactOutcome.PromiseToPay, jan20TenAm, new PromiseTerms(50m, new DateOnly(2026, 1, 25))),
+            new ConductPolicy(), Collector, Guid.NewGuid(), Guid.NewGuid(), new DateOnly(2026, 1, 20), jan20TenAm.AddHours(1))]);
         Assert.Equal(new DateOnly(2026, 1, 25), b.Loan.CloseOfBusinessDueDate);
     }
 

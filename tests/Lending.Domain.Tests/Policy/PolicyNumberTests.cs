@@ -80,3 +80,32 @@ public class PolicyNumberTests
         Assert.Contains(problems, p => p.StartsWith("Lending:Policy:WorkQueue:PerBrokenPromise"));
     }
 }
+
+/// <summary>One clock story: "in the future" is after the end of the business date in the borrower's zone.</summary>
+public class ClockStoryTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly DateTimeOffset Clock = new(2026, 1, 31, 9, 0, 0, TimeSpan.Zero); // 17:00 in Shanghai
+
+    private static bool InFuture(string at, DateOnly businessDate) =>
+        CollectionsDecisions.InFuture(DateTimeOffset.Parse(at), "Asia/Shanghai", businessDate, Clock, LendingPolicy.Default);
+
+    [Fact]
+    public void Ahead_of_the_clock_any_time_on_the_business_date_has_happened()
+    {
+        var ahead = new DateOnly(2026, 3, 1);
+        Assert.False(InFuture("2026-03-01T23:59:00+08:00", ahead));
+        Assert.True(InFuture("2026-03-02T00:00:00+08:00", ahead));
+        Assert.True(InFuture("2026-03-01T16:00:00Z", ahead)); // 00:00 on 2 Mar in Shanghai
+    }
+
+    [Fact]
+    public void On_the_clocks_date_a_time_ahead_of_the_clock_has_not_happened()
+    {
+        var today = new DateOnly(2026, 1, 31);
+        Assert.True(InFuture("2026-01-31T18:00:00+08:00", today));
+        Assert.False(InFuture("2026-01-31T17:05:00+08:00", today)); // 5 minutes of skew
+        Assert.False(InFuture("2026-01-31T08:00:00+08:00", today));
+        Assert.Equal(new DateTime(2026, 1, 31, 17, 0, 0), TimeZoneInfo.ConvertTime(Clock, Shanghai).DateTime);
+    }
+}
