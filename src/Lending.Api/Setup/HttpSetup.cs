@@ -19,7 +19,15 @@ public static class HttpSetup
     public static IServiceCollection AddLendingHttp(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(o => ConfigureLendingJson(o.SerializerOptions));
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx => Problems.EnsureCode(ctx.ProblemDetails));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            Problems.EnsureCode(ctx.ProblemDetails);
+            // A body no endpoint could read: worth a warning (a client's bug, or probing), never the body itself.
+            if (ctx.ProblemDetails.Extensions["code"] is "request.malformed" or "request.invalid_character")
+                ctx.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lending.Api.Requests").LogWarning(
+                    "Refused {Method} {Path}: {Code} ({Detail})", ctx.HttpContext.Request.Method, ctx.HttpContext.Request.Path,
+                    ctx.ProblemDetails.Extensions["code"], ctx.ProblemDetails.Detail);
+        });
         services.AddExceptionHandler<LendingExceptionHandler>();
         services.AddOpenApi(o =>
         {

@@ -67,7 +67,8 @@ public sealed class LendingOptions
         public bool CureStartsNewEpisode { get; set; } = true;
 
         public EscalationLadder ToLadder() =>
-            new(Ladder.Count == 0 ? EscalationLadder.Default.Stages : Ladder, CureStartsNewEpisode);
+            Ladder.Count == 0 && CureStartsNewEpisode ? EscalationLadder.Default
+            : new(Ladder.Count == 0 ? EscalationLadder.Default.Stages : Ladder, CureStartsNewEpisode);
     }
 
     public sealed class DocumentOptions

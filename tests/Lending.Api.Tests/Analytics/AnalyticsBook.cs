@@ -25,7 +25,7 @@ public abstract class AnalyticsTest(AppFixture app) : ApiTest(app)
 
     protected async Task BuildBook()
     {
-        // Contacts are recorded after they happen: the service clock must be past the ones recorded here (May 2026).
+        // Contacts are recorded after they happen, on their business date: the service clock is past them.
         var past = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
         if (App.Clock.GetUtcNow() < past) App.Clock.SetUtcNow(past);
 
@@ -44,9 +44,9 @@ public abstract class AnalyticsTest(AppFixture app) : ApiTest(app)
         await RecordLiveAnswer();
 
         await Advance(10); // 10 Mar
-        await Contact(D, "promise_to_pay", "2026-05-02T10:00:00+08:00", new { amount = 100m, dueOn = "2026-03-15" });
-        await Contact(B, "no_answer", "2026-05-03T10:00:00+08:00");
-        await Contact(B, "promise_to_pay", "2026-05-04T10:00:00+08:00", new { amount = 500m, dueOn = "2026-03-20" });
+        await Contact(D, "promise_to_pay", "2026-03-10T10:00:00+08:00", new { amount = 100m, dueOn = "2026-03-15" });
+        await Contact(B, "no_answer", "2026-03-10T11:00:00+08:00");
+        await Contact(B, "promise_to_pay", "2026-03-10T12:00:00+08:00", new { amount = 500m, dueOn = "2026-03-20" });
         await RecordLiveAnswer();
 
         await Advance(3); // 13 Mar

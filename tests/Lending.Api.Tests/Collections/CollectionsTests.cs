@@ -122,16 +122,19 @@ public class CollectionsTests(AppFixture app) : ApiTest(app)
     {
         var clockDay = await ClockAt17And(aheadBy: 3);
         var businessDate = clockDay.AddDays(3);
-        await Record(Contact(at: $"{businessDate:yyyy-MM-dd}T10:00:00+08:00"));
-        await (await Record(Contact(at: $"{businessDate.AddDays(1):yyyy-MM-dd}T10:00:00+08:00"), 422)).ShouldBeProblem(422, "contact.in_future");
+        // A supervisor: the ladder has moved the loan to a collections queue by now.
+        await Record(Contact(at: $"{businessDate:yyyy-MM-dd}T10:00:00+08:00"), role: Roles.Supervisor, subject: "sup-1");
+        await (await Record(Contact(at: $"{businessDate.AddDays(1):yyyy-MM-dd}T10:00:00+08:00"), 422, Roles.Supervisor, "sup-1"))
+            .ShouldBeProblem(422, "contact.in_future");
     }
 
     [Fact]
     public async Task While_the_business_date_is_the_clocks_date_a_time_ahead_of_the_clock_has_not_happened_yet()
     {
         var today = await ClockAt17And(aheadBy: 0); // 17:00 in Shanghai on the business date
-        await (await Record(Contact(at: $"{today:yyyy-MM-dd}T18:00:00+08:00"), 422)).ShouldBeProblem(422, "contact.in_future");
-        await Record(Contact(at: $"{today:yyyy-MM-dd}T17:04:00+08:00")); // within the policy's 5 minutes of clock skew
+        await (await Record(Contact(at: $"{today:yyyy-MM-dd}T18:00:00+08:00"), 422, Roles.Supervisor, "sup-1"))
+            .ShouldBeProblem(422, "contact.in_future");
+        await Record(Contact(at: $"{today:yyyy-MM-dd}T17:04:00+08:00"), role: Roles.Supervisor, subject: "sup-1"); // 5 minutes of skew
     }
 
     [Fact]
