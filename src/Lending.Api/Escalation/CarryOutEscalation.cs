@@ -1,8 +1,10 @@
 using Lending.Api.Setup;
+using Lending.Domain.Collections;
 using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
 using Marten;
 using Microsoft.Extensions.Options;
+using Wolverine;
 
 namespace Lending.Api.Escalation;
 
@@ -14,21 +16,29 @@ public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, Esca
 
 /// <summary>
 /// Notices, queue assignment and legal referral for a stage entered. Each is done once: its id (loan, business date,
-/// stage) is recorded on the loan with the event, so a redelivered message finds it done and does nothing.
+/// stage) is recorded on the loan with the event, so a redelivered message finds it done and does nothing. A notice the
+/// conduct guard holds for the borrower's quiet hours comes back as this same message, scheduled (durably) for the
+/// window's opening.
 /// </summary>
 public static class CarryOutEscalationHandler
 {
-    public static async Task Handle(CarryOutEscalation message, IDocumentSession session, INotificationSender sender,
-        IOptions<LendingOptions> options, Lending.Domain.LendingPolicy limits, TimeProvider clock, ILogger<CarryOutEscalation> logger, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(CarryOutEscalation message, IDocumentSession session, INotificationSender sender,
+        IOptions<LendingOptions> options, Lending.Domain.LendingPolicy limits, ConductPolicy conduct, TimeProvider clock,
+        ILogger<CarryOutEscalation> logger, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Loan>(message.LoanId, ct);
-        if (stream.Aggregate is not { } loan) return;
+        if (stream.Aggregate is not { } loan) return [];
         var now = clock.GetUtcNow();
-        var (notice, events) = EscalationActions.Decide(loan, message.Stage, message.Action, message.BusinessDate,
-            options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd, limits);
+        var outcome = EscalationActions.Decide(loan, message.Stage, message.Action, message.BusinessDate,
+            options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd, limits, conduct);
         // The notice goes out before it is recorded: a crash in between sends it again, with the same id.
-        if (notice is not null) await sender.SendAsync(loan.Id, notice, ct);
-        if (events.Count > 0) stream.AppendMany(events);
-        else logger.LogDebug("Nothing to do for {Action} on loan {LoanId}", message.Action, loan.Id);
+        if (outcome.Send is { } notice) await sender.SendAsync(loan.Id, notice, ct);
+        if (outcome.Events.Count > 0) stream.AppendMany(outcome.Events);
+        else if (outcome.RetryAt is null) logger.LogDebug("Nothing to do for {Action} on loan {LoanId}", message.Action, loan.Id);
+
+        if (outcome.RetryAt is not { } retryAt) return [];
+        // Held for quiet hours: the same action again when the window opens (at least a second on, whatever the clock).
+        var wait = retryAt - now;
+        return [message.DelayedFor(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait)];
     }
 }

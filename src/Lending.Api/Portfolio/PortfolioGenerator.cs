@@ -228,6 +228,12 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
     }
 
     /// <summary>One business date of one open loan: close of business and the ladder's actions, then what people do.</summary>
+    private static DateTimeOffset TenAmFor(Loan loan, DateOnly date)
+    {
+        var local = date.ToDateTime(new TimeOnly(10, 0));
+        return new DateTimeOffset(local, TimeZoneInfo.FindSystemTimeZoneById(loan.Borrower.TimeZone).GetUtcOffset(local));
+    }
+
     private List<ILoanEvent> Live(LiveLoan live, LoanPlan plan, DateOnly date, DateTimeOffset now)
     {
         var events = new List<ILoanEvent>();
@@ -255,8 +261,9 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
             Apply(cob);
             foreach (var escalated in cob.OfType<LoanEscalated>())
             {
+                // Notices go out at 10:00 in the borrower's day, inside every profile's contact window.
                 Apply(EscalationActions.Decide(live.Loan, escalated.To, escalated.Action, date, options.Value.Escalation.Queues,
-                    draw.Guid(20), now, ladder.MinDpdOf(escalated.To)).Events);
+                    draw.Guid(20), TenAmFor(live.Loan, date), ladder.MinDpdOf(escalated.To)).Events);
                 // A supervisor shares the early-collection queue out among the collectors.
                 if (escalated.Action == EscalationAction.AssignCollectorQueue && live.Loan.AssignedTo == options.Value.Escalation.EarlyCollectionQueue)
                     Try(() => CollectionsDecisions.Assign(live.Loan, AssigneeKind.Collector, draw.Pick(Collectors, 21),

@@ -19,8 +19,12 @@ public sealed record CollectionsState(
     bool CeaseContact,
     Assignment? Assignment,
     bool DisputeUnverified = false,
-    int EpisodeBrokenPromises = 0)
+    int EpisodeBrokenPromises = 0,
+    IReadOnlyList<ContactAttempt>? Notices = null)
 {
+    /// <summary>Every outbound attempt the conduct caps count: collectors' contacts and the service's own notices.</summary>
+    public IEnumerable<ContactAttempt> Attempts => Notices is null ? Contacts : Contacts.Concat(Notices);
+
     /// <summary>Promises broken since the loan last fell behind (a cure starts a new delinquency episode).</summary>
     public CollectionsState NewEpisode() => this with { EpisodeBrokenPromises = 0 };
 
@@ -34,6 +38,11 @@ public sealed record CollectionsState(
             DisputeUnverified = DisputeUnverified || (c.Outcome == ContactOutcome.Dispute && c.Party == ContactParty.Borrower),
         },
         DisputeVerificationSent => this with { DisputeUnverified = false },
+        Escalation.NoticeSent n => this with
+        {
+            Notices = [.. Notices ?? [], new ContactAttempt(NoticeContactId(n.NoticeId), Escalation.NoticeConduct.ChannelOf(n.Channel),
+                ContactDirection.Outbound, ContactParty.Borrower, ContactOutcome.LeftMessage, n.SentAt)],
+        },
         PromiseToPayMade p => this with { OpenPromise = new Promise(p.PromiseId, p.Amount, p.DueOn, p.BusinessDate, 0m) },
         PromiseSuperseded s when OpenPromise?.PromiseId == s.PromiseId => this with { OpenPromise = null },
         PromiseKept k when OpenPromise?.PromiseId == k.PromiseId => this with { OpenPromise = null, KeptPromises = KeptPromises + 1 },
@@ -52,6 +61,9 @@ public sealed record CollectionsState(
         AssignmentEnded => this with { Assignment = null },
         _ => this,
     };
+
+    private static Guid NoticeContactId(string noticeId) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(noticeId)));
 
     /// <summary>A payment counts towards the open promise when made on or after the day it was made.</summary>
     public CollectionsState PaymentReceived(decimal amount, DateOnly paidOn) =>

@@ -35,7 +35,9 @@ public static class ConductGuard
 
         var local = TimeZoneInfo.ConvertTime(contact.OccurredAt, borrowerZone);
         var today = DateOnly.FromDateTime(local.DateTime);
-        var earlier = state.Contacts.Where(c => c.OccurredAt <= contact.OccurredAt).ToList();
+        // Caps count the service's own notices too; who was reached (third parties, conversations) is collectors' contacts.
+        var earlier = state.Attempts.Where(c => c.OccurredAt <= contact.OccurredAt).ToList();
+        var contacts = state.Contacts.Where(c => c.OccurredAt <= contact.OccurredAt).ToList();
         DateOnly LocalDate(ContactAttempt c) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.OccurredAt, borrowerZone).DateTime);
         var toBorrower = earlier.Where(c => c.Direction == ContactDirection.Outbound && c.Party == ContactParty.Borrower).ToList();
 
@@ -68,10 +70,11 @@ public static class ConductGuard
                     broken.Add(FrequencyCap);
                 if (contact.Party == ContactParty.ThirdParty)
                 {
-                    if (earlier.Any(c => c.Party == ContactParty.ThirdParty && c.Outcome == ContactOutcome.Refused))
+                    if (contacts.Any(c => c.Party == ContactParty.ThirdParty && c.Outcome == ContactOutcome.Refused))
                         broken.Add(ThirdPartyRefused);
                     var lookbackStart = contact.OccurredAt.AddDays(-rules.ThirdPartyLookbackDays);
-                    var recent = toBorrower.Where(c => c.OccurredAt >= lookbackStart).ToList();
+                    var recent = contacts.Where(c => c.Direction == ContactDirection.Outbound && c.Party == ContactParty.Borrower
+                                                     && c.OccurredAt >= lookbackStart).ToList();
                     if (recent.Count < rules.ThirdPartyAfterFailedAttempts || recent.Any(c => !Unreached.Contains(c.Outcome)))
                         broken.Add(ThirdPartyNotAllowed);
                 }

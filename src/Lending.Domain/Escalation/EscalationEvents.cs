@@ -12,10 +12,23 @@ public sealed record LoanCured(Guid LoanId, EscalationStage From, DateOnly Busin
 
 public enum NoticeKind { Reminder, DemandLetter }
 
-/// <summary>A notice actually sent to the borrower, with its full text: what a court will be shown.</summary>
+/// <summary>
+/// A notice actually sent to the borrower, with its full text: what a court will be shown. <see cref="ConductException"/>
+/// names the documented exception it went out under, when a conduct rule would otherwise have stopped it.
+/// </summary>
 public sealed record NoticeSent(
     Guid LoanId, string NoticeId, NoticeKind Kind, string Channel, string Recipient, string Text, EscalationStage Stage,
-    DateTimeOffset SentAt, DateOnly BusinessDate) : ILoanEvent;
+    DateTimeOffset SentAt, DateOnly BusinessDate, string? ConductException = null) : ILoanEvent;
+
+/// <summary>A notice that fell in the borrower's quiet hours, held until the contact window opens in their time zone.</summary>
+public sealed record NoticeHeld(
+    Guid LoanId, string NoticeId, NoticeKind Kind, string Channel, string Rule, DateTimeOffset Until, EscalationStage Stage,
+    DateTimeOffset HeldAt, DateOnly BusinessDate) : ILoanEvent;
+
+/// <summary>A notice the conduct rules forbade (cease-contact, an open complaint, an unverified dispute, a cap): not sent.</summary>
+public sealed record NoticeSuppressed(
+    Guid LoanId, string NoticeId, NoticeKind Kind, string Channel, IReadOnlyList<string> Rules, EscalationStage Stage,
+    DateTimeOffset DecidedAt, DateOnly BusinessDate) : ILoanEvent;
 
 /// <summary>The loan was referred to the legal team (or an agency, per policy) for review.</summary>
 public sealed record LegalReferralMade(Guid LoanId, string ActionId, int Dpd, decimal TotalOutstanding, DateOnly BusinessDate) : ILoanEvent;

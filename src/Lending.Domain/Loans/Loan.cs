@@ -43,8 +43,12 @@ public sealed record Loan(
     DateOnly LastBusinessDate,
     int InterestChargedThrough = 0,
     IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null,
-    DateOnly? WriteOffRejectedOn = null)
+    DateOnly? WriteOffRejectedOn = null,
+    IReadOnlyDictionary<string, DateTimeOffset>? HeldNotices = null)
 {
+    private static IReadOnlyDictionary<string, DateTimeOffset>? Without(IReadOnlyDictionary<string, DateTimeOffset>? held, string id) =>
+        held is null || !held.ContainsKey(id) ? held : held.Where(x => x.Key != id).ToDictionary();
+
     /// <summary>
     /// The instalments, by due date. A loan document stored before instalments carried their period start gets them on
     /// load (each period from the previous due date, the first from disbursement).
@@ -197,7 +201,19 @@ public sealed record Loan(
                 },
             },
             LoanWrittenOff w => loan with { Status = LoanStatus.WrittenOff, PendingWriteOff = null, WrittenOffOn = w.BusinessDate },
-            NoticeSent n => loan with { CompletedActions = [.. loan.CompletedActions, n.NoticeId] },
+            NoticeSent n => loan with
+            {
+                CompletedActions = [.. loan.CompletedActions, n.NoticeId], Collections = loan.Collections.Apply(n),
+                HeldNotices = Without(loan.HeldNotices, n.NoticeId),
+            },
+            NoticeHeld h => loan with
+            {
+                HeldNotices = new Dictionary<string, DateTimeOffset>(loan.HeldNotices ?? new Dictionary<string, DateTimeOffset>()) { [h.NoticeId] = h.Until },
+            },
+            NoticeSuppressed s => loan with
+            {
+                CompletedActions = [.. loan.CompletedActions, s.NoticeId], HeldNotices = Without(loan.HeldNotices, s.NoticeId),
+            },
             LegalReferralMade r => loan with { CompletedActions = [.. loan.CompletedActions, r.ActionId] },
             LoanPaidOff o => loan with
             {

@@ -19,7 +19,7 @@ internal sealed class LoanBuilder
     public static LoanBuilder Disbursed(decimal principal = 12_000m, decimal rate = 0.12m, int installments = 12,
         DateOnly? on = null, decimal multiplier = 1.5m, decimal cap = 0.24m, int grace = 3, decimal lateFee = 0m,
         decimal tolerance = 0m, Amortization amortization = Amortization.Annuity, int? termDays = null,
-        IReadOnlyList<Component>? order = null, ConductProfile? profile = null, bool? feesWithinCap = null)
+        IReadOnlyList<Component>? order = null, ConductProfile? profile = null, bool? feesWithinCap = null, string timeZone = "Asia/Shanghai")
     {
         var date = on ?? new DateOnly(2026, 1, 15);
         var product = ProductDecisions.Define(new DefineProduct("P", "P", amortization,
@@ -27,7 +27,7 @@ internal sealed class LoanBuilder
             grace, multiplier, lateFee, cap, profile, "CNY", order, tolerance, FeesWithinCap: feesWithinCap), TestData.Now, "admin");
         var builder = new LoanBuilder();
         builder._events.AddRange(DisbursementDecisions.Decide(new DisburseLoan(LoanId, "P", principal, "CNY", date,
-            TestData.Borrower(), null, null), null, product, date, "sup", TestData.Now));
+            TestData.Borrower(timeZone), null, null), null, product, date, "sup", TestData.Now));
         return builder;
     }
 

@@ -28,7 +28,7 @@ public class LoanEventContractTests
     {
         var events = LoanStreamEvents().Select(e => (string)e[0]).ToList();
         Assert.True(events.Count >= 30, $"only {events.Count} loan events found");
-        Assert.All(events, name => Assert.Matches("(ed|en|wn|Set|Kept|Sent|Made|Off)$", name));
+        Assert.All(events, name => Assert.Matches("(ed|en|wn|Held|Set|Kept|Sent|Made|Off)$", name));
     }
 }
 

@@ -47,7 +47,7 @@ public class PolicyNumberTests
     public void The_demand_letter_gives_the_configured_days()
     {
         var b = LoanBuilder.Disbursed(on: new DateOnly(2026, 1, 15)).CloseThrough(new DateOnly(2026, 4, 17));
-        var (notice, _) = EscalationActions.Decide(b.Loan, EscalationStage.Demand, EscalationAction.DemandLetter, new DateOnly(2026, 4, 17),
+        var (notice, _, _) = EscalationActions.Decide(b.Loan, EscalationStage.Demand, EscalationAction.DemandLetter, new DateOnly(2026, 4, 17),
             new EscalationQueues("early", "late"), Guid.NewGuid(), TenAm, limits: new LendingPolicy { DemandResponseDays = 21 });
         Assert.Contains("请于收到本函之日起 21 日内还款", notice!.Text);
         Assert.Contains("within 21 days of this letter", notice.Text);
