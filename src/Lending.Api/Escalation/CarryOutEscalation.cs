@@ -1,3 +1,4 @@
+using Lending.Api.Notifications;
 using Lending.Api.Setup;
 using Lending.Domain.Collections;
 using Lending.Domain.Escalation;
@@ -32,8 +33,16 @@ public static class CarryOutEscalationHandler
         var outcome = EscalationActions.Decide(loan, message.Stage, message.Action, message.BusinessDate,
             options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd, limits, conduct);
         // The notice goes out before it is recorded: a crash in between sends it again, with the same id.
-        if (outcome.Send is { } notice) await sender.SendAsync(loan.Id, notice, ct);
-        if (outcome.Events.Count > 0) stream.AppendMany(outcome.Events);
+        var events = outcome.Events;
+        if (outcome.Send is { } notice)
+        {
+            var receipt = await sender.SendAsync(loan.Id, notice, ct);
+            // Recorded as sent only now that a channel accepted it, with what the channel said.
+            events = [.. events.Select(e => e is NoticeSent sent
+                ? sent with { Delivery = receipt.Adapter, DeliveryReference = receipt.Reference, Document = receipt.Document, DocumentSha256 = receipt.Sha256 }
+                : e)];
+        }
+        if (events.Count > 0) stream.AppendMany(events);
         else if (outcome.RetryAt is null) logger.LogDebug("Nothing to do for {Action} on loan {LoanId}", message.Action, loan.Id);
 
         if (outcome.RetryAt is not { } retryAt) return [];

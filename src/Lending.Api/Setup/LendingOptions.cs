@@ -48,8 +48,14 @@ public sealed class LendingOptions
 
     public sealed class NotificationOptions
     {
-        /// <summary>Where the file notification sender writes notices, relative to the content root.</summary>
+        /// <summary>Where the file sink writes notices, relative to the content root.</summary>
         public string Directory { get; set; } = "../../.local/notices";
+        /// <summary>The adapter of each notice channel (<c>sms</c>, <c>email</c>, <c>letter</c>, <c>app</c>): <c>file</c> unless named.</summary>
+        public Dictionary<string, string> Channels { get; set; } = [];
+        public Notifications.SmtpOptions Smtp { get; set; } = new();
+        public Notifications.SmsGatewayOptions SmsGateway { get; set; } = new();
+        /// <summary>Where printed letters (PDF) wait for the print vendor, relative to the content root.</summary>
+        public string PrintOutbox { get; set; } = "../../.local/print-outbox";
     }
 
     public sealed class EscalationOptions
@@ -134,7 +140,7 @@ public static class LendingOptionsSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BusinessDates.BusinessCalendarStore>();
         services.AddSingleton<Documents.DocumentFonts>();
-        services.AddSingleton<Escalation.INotificationSender, Escalation.FileNotificationSender>();
+        Notifications.NotificationSetup.AddLendingNotifications(services);
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Escalation.ToLadder());
         services.AddSingleton(configuration.GetSection($"{LendingOptions.Section}:Conduct").Get<Lending.Domain.Collections.ConductPolicy>()
             ?? new Lending.Domain.Collections.ConductPolicy());

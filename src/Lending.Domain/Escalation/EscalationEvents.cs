@@ -13,12 +13,15 @@ public sealed record LoanCured(Guid LoanId, EscalationStage From, DateOnly Busin
 public enum NoticeKind { Reminder, DemandLetter }
 
 /// <summary>
-/// A notice actually sent to the borrower, with its full text: what a court will be shown. <see cref="ConductException"/>
-/// names the documented exception it went out under, when a conduct rule would otherwise have stopped it.
+/// A notice a channel accepted, with its full text: what a court will be shown. <see cref="Delivery"/> is the adapter that
+/// took it (<c>smtp</c>, <c>sms-gateway</c>, <c>print</c>, or <c>file</c>: the development sink, nothing reached the
+/// borrower) with its reference; a printed letter's PDF and its SHA-256. <see cref="ConductException"/> names the
+/// documented exception it went out under, when a conduct rule would otherwise have stopped it.
 /// </summary>
 public sealed record NoticeSent(
     Guid LoanId, string NoticeId, NoticeKind Kind, string Channel, string Recipient, string Text, EscalationStage Stage,
-    DateTimeOffset SentAt, DateOnly BusinessDate, string? ConductException = null) : ILoanEvent;
+    DateTimeOffset SentAt, DateOnly BusinessDate, string? ConductException = null, string? Delivery = null,
+    string? DeliveryReference = null, string? Document = null, string? DocumentSha256 = null) : ILoanEvent;
 
 /// <summary>A notice that fell in the borrower's quiet hours, held until the contact window opens in their time zone.</summary>
 public sealed record NoticeHeld(

@@ -23,8 +23,10 @@ public static class Notices
         var id = IdFor(loan.Id, date, stage);
         return action switch
         {
-            EscalationAction.ReminderNotice => new Notice(id, NoticeKind.Reminder, loan.Borrower.Phone is null ? "app" : "sms",
-                loan.Borrower.Phone ?? loan.Borrower.Id,
+            // By text message; by e-mail where the borrower gave no phone; in the app otherwise.
+            EscalationAction.ReminderNotice => new Notice(id, NoticeKind.Reminder,
+                loan.Borrower.Phone is not null ? "sms" : loan.Borrower.Email is not null ? "email" : "app",
+                loan.Borrower.Phone ?? loan.Borrower.Email ?? loan.Borrower.Id,
                 chinese
                     ? $"【还款提醒】{loan.Borrower.Name}您好，您的借款有 {Money(p.Arrears)} 已到期未还（逾期 {p.Dpd} 天）。如有困难请联系我们协商还款方案。"
                     : $"Reminder: {loan.Borrower.Name}, {Money(p.Arrears)} of your loan is {p.Dpd} days past due. If you are having difficulty, contact us to agree a plan."),

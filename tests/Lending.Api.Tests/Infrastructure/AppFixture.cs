@@ -26,10 +26,24 @@ public sealed class AppFixture : IAsyncLifetime
     public string NoticeDirectory { get; } = Path.Combine(Path.GetTempPath(), $"lending-notices-{Guid.NewGuid():N}");
     public string ConnectionString { get; private set; } = null!;
 
+    /// <summary>E-mail notices go here: a real SMTP server in the test process.</summary>
+    public TestSmtpServer Smtp { get; } = new();
+
+    /// <summary>Where letters wait for the print vendor.</summary>
+    public string PrintOutbox { get; } = Path.Combine(Path.GetTempPath(), $"lending-print-{Guid.NewGuid():N}");
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("lending_api");
-        Host = await TestHosts.StartAsync(ConnectionString, Clock, NoticeDirectory, solo: true, batchSize: 2);
+        Host = await TestHosts.StartAsync(ConnectionString, Clock, NoticeDirectory, solo: true, batchSize: 2, new Dictionary<string, string>
+        {
+            ["Lending:Notifications:Channels:email"] = "smtp",
+            ["Lending:Notifications:Smtp:Host"] = "127.0.0.1",
+            ["Lending:Notifications:Smtp:Port"] = Smtp.Port.ToString(),
+            ["Lending:Notifications:Smtp:Security"] = "none",
+            ["Lending:Notifications:Channels:letter"] = "print",
+            ["Lending:Notifications:PrintOutbox"] = PrintOutbox,
+        });
     }
 
     public async Task DisposeAsync()
@@ -37,6 +51,8 @@ public sealed class AppFixture : IAsyncLifetime
         await Host.DisposeAsync();
         await TestPostgres.DropDatabaseAsync(ConnectionString);
         if (Directory.Exists(NoticeDirectory)) Directory.Delete(NoticeDirectory, recursive: true);
+        if (Directory.Exists(PrintOutbox)) Directory.Delete(PrintOutbox, recursive: true);
+        await Smtp.DisposeAsync();
     }
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();

@@ -10,7 +10,9 @@ namespace Lending.Api.Tests.Infrastructure;
 public static class TestHosts
 {
     /// <param name="solo">One node (the shared fixture); false runs Wolverine balanced and the daemon HotCold, as in production.</param>
-    public static Task<IAlbaHost> StartAsync(string connectionString, TimeProvider clock, string noticeDirectory, bool solo, int batchSize) =>
+    /// <param name="settings">More configuration (e.g. the notification channels' adapters).</param>
+    public static Task<IAlbaHost> StartAsync(string connectionString, TimeProvider clock, string noticeDirectory, bool solo, int batchSize,
+        IReadOnlyDictionary<string, string>? settings = null) =>
         AlbaHost.For<Program>(builder =>
         {
             builder.UseEnvironment("Development");
@@ -23,6 +25,7 @@ public static class TestHosts
             // Small batches, so close-of-business tests also cross batch boundaries.
             builder.UseSetting("Lending:CloseOfBusiness:BatchSize", batchSize.ToString());
             builder.UseSetting("Lending:Notifications:Directory", noticeDirectory);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton(clock);
