@@ -25,7 +25,7 @@ public static class CarryOutEscalationHandler
 {
     public static async Task<OutgoingMessages> Handle(CarryOutEscalation message, IDocumentSession session, INotificationSender sender,
         IOptions<LendingOptions> options, Lending.Domain.LendingPolicy limits, ConductPolicy conduct, TimeProvider clock,
-        ILogger<CarryOutEscalation> logger, CancellationToken ct)
+        IDocumentStore store, Envelope envelope, ILogger<CarryOutEscalation> logger, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Loan>(message.LoanId, ct);
         if (stream.Aggregate is not { } loan) return [];
@@ -36,7 +36,20 @@ public static class CarryOutEscalationHandler
         var events = outcome.Events;
         if (outcome.Send is { } notice)
         {
-            var receipt = await sender.SendAsync(loan.Id, notice, ct);
+            DeliveryReceipt receipt;
+            try
+            {
+                receipt = await sender.SendAsync(loan.Id, notice, ct);
+            }
+            catch (NotificationDeliveryException failure)
+            {
+                // The failure is a fact too: recorded in its own transaction, since this one rolls back for the retry.
+                await using var record = store.LightweightSession();
+                record.Events.Append(loan.Id, loan.Version + 1, new NoticeDeliveryFailed(loan.Id, notice.NoticeId, notice.Kind, notice.Channel,
+                    failure.Adapter, envelope.Attempts, failure.Message, now, message.BusinessDate));
+                await record.SaveChangesAsync(ct);
+                throw;
+            }
             // Recorded as sent only now that a channel accepted it, with what the channel said.
             events = [.. events.Select(e => e is NoticeSent sent
                 ? sent with { Delivery = receipt.Adapter, DeliveryReference = receipt.Reference, Document = receipt.Document, DocumentSha256 = receipt.Sha256 }

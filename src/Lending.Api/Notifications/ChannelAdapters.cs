@@ -10,6 +10,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Polly;
 
 namespace Lending.Api.Notifications;
 
@@ -135,15 +136,18 @@ public static class NotificationSetup
         services.AddSingleton<INotificationAdapter, SmsGatewayAdapter>();
         services.AddSingleton<INotificationAdapter, PrintOutboxAdapter>();
         services.AddSingleton<INotificationSender, NotificationRouter>();
-        services.AddHttpClient(SmsGatewayAdapter.HttpClientName).AddStandardResilienceHandler().Configure((HttpStandardResilienceOptions o,
-            IServiceProvider sp) =>
+        Wolverine.HostBuilderExtensions.AddWolverineExtension<NoticeRetryPolicy>(services);
+        services.AddHttpClient(SmsGatewayAdapter.HttpClientName).AddResilienceHandler("sms-gateway", (pipeline, context) =>
         {
-            var seconds = sp.GetRequiredService<IOptions<LendingOptions>>().Value.Notifications.SmsGateway.AttemptTimeoutSeconds;
-            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(seconds);
-            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, 2 * seconds));
-            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(4 * seconds + 10);
-            o.Retry.MaxRetryAttempts = 3;
-            o.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            var seconds = context.ServiceProvider.GetRequiredService<IOptions<LendingOptions>>().Value.Notifications.SmsGateway.AttemptTimeoutSeconds;
+            // Network waits are wall-clock time, whatever clock the lending logic is given (tests move theirs by hand).
+            pipeline.TimeProvider = TimeProvider.System;
+            pipeline.AddTimeout(TimeSpan.FromSeconds(4 * seconds + 10))
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3, Delay = TimeSpan.FromMilliseconds(200), BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                })
+                .AddTimeout(TimeSpan.FromSeconds(seconds));
         });
         return services;
     }

@@ -1,4 +1,5 @@
 using Lending.Api.Setup;
+using Wolverine.ErrorHandling;
 using Lending.Domain.Escalation;
 using Microsoft.Extensions.Options;
 
@@ -44,9 +45,10 @@ public sealed class NotificationRouter(IOptions<LendingOptions> options, IEnumer
         {
             return await adapter.SendAsync(loanId, notice, ct);
         }
-        catch (Exception e) when (e is not NotificationDeliveryException and not OperationCanceledException)
+        catch (Exception e) when (e is not NotificationDeliveryException && !ct.IsCancellationRequested)
         {
-            throw new NotificationDeliveryException(name, e.Message, e);
+            // Refused, unreachable or timed out: the channel did not take it.
+            throw new NotificationDeliveryException(name, e is OperationCanceledException ? "timed out" : e.Message, e);
         }
     }
 }
@@ -76,5 +78,19 @@ public sealed class FileNotificationAdapter(IOptions<LendingOptions> options, IH
         await File.WriteAllTextAsync(file, $"To: {notice.Recipient} ({notice.Channel})\nLoan: {loanId}\n\n{notice.Text}\n", ct);
         logger.LogInformation("Notice {NoticeId} ({Kind}) written to the file sink for loan {LoanId}", notice.NoticeId, notice.Kind, loanId);
         return new DeliveryReceipt(AdapterName, Reference: file);
+    }
+}
+
+/// <summary>
+/// A channel that refused a notice: the action is tried again with backoff (<c>Lending:Notifications:RetryCooldownSeconds</c>),
+/// then given up to the dead letters an admin sees at <c>GET /notices/failed</c> and can retry from there.
+/// </summary>
+public sealed class NoticeRetryPolicy(IOptions<LendingOptions> options) : Wolverine.IWolverineExtension
+{
+    public void Configure(Wolverine.WolverineOptions opts)
+    {
+        var cooldowns = options.Value.Notifications.RetryCooldownSeconds.Select(s => TimeSpan.FromSeconds(s)).ToArray();
+        opts.OnException<NotificationDeliveryException>().RetryWithCooldown(cooldowns.Length > 0 ? cooldowns : [TimeSpan.FromSeconds(1)])
+            .Then.MoveToErrorQueue();
     }
 }

@@ -54,6 +54,8 @@ public sealed class LendingOptions
         public Dictionary<string, string> Channels { get; set; } = [];
         public Notifications.SmtpOptions Smtp { get; set; } = new();
         public Notifications.SmsGatewayOptions SmsGateway { get; set; } = new();
+        /// <summary>Seconds between attempts at a notice a channel refused, after which it is dead-lettered.</summary>
+        public int[] RetryCooldownSeconds { get; set; } = [1, 5, 30];
         /// <summary>Where printed letters (PDF) wait for the print vendor, relative to the content root.</summary>
         public string PrintOutbox { get; set; } = "../../.local/print-outbox";
     }

@@ -23,6 +23,11 @@ public sealed record NoticeSent(
     DateTimeOffset SentAt, DateOnly BusinessDate, string? ConductException = null, string? Delivery = null,
     string? DeliveryReference = null, string? Document = null, string? DocumentSha256 = null) : ILoanEvent;
 
+/// <summary>A channel refused or failed to take a notice; it is tried again with backoff, then dead-lettered for an admin.</summary>
+public sealed record NoticeDeliveryFailed(
+    Guid LoanId, string NoticeId, NoticeKind Kind, string Channel, string Adapter, int Attempt, string Error, DateTimeOffset FailedAt,
+    DateOnly BusinessDate) : ILoanEvent;
+
 /// <summary>A notice that fell in the borrower's quiet hours, held until the contact window opens in their time zone.</summary>
 public sealed record NoticeHeld(
     Guid LoanId, string NoticeId, NoticeKind Kind, string Channel, string Rule, DateTimeOffset Until, EscalationStage Stage,

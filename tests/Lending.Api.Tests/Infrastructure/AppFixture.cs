@@ -29,6 +29,9 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>E-mail notices go here: a real SMTP server in the test process.</summary>
     public TestSmtpServer Smtp { get; } = new();
 
+    /// <summary>App notices (a borrower with neither phone nor e-mail) go to this stand-in SMS gateway, which can be made to fail.</summary>
+    public StubSmsGateway Gateway { get; } = new();
+
     /// <summary>Where letters wait for the print vendor.</summary>
     public string PrintOutbox { get; } = Path.Combine(Path.GetTempPath(), $"lending-print-{Guid.NewGuid():N}");
 
@@ -43,6 +46,11 @@ public sealed class AppFixture : IAsyncLifetime
             ["Lending:Notifications:Smtp:Security"] = "none",
             ["Lending:Notifications:Channels:letter"] = "print",
             ["Lending:Notifications:PrintOutbox"] = PrintOutbox,
+            ["Lending:Notifications:Channels:app"] = "sms-gateway",
+            ["Lending:Notifications:SmsGateway:Url"] = Gateway.Url,
+            ["Lending:Notifications:SmsGateway:AttemptTimeoutSeconds"] = "2",
+            ["Lending:Notifications:RetryCooldownSeconds:0"] = "1",
+            ["Lending:Notifications:RetryCooldownSeconds:1"] = "1",
         });
     }
 
@@ -53,6 +61,7 @@ public sealed class AppFixture : IAsyncLifetime
         if (Directory.Exists(NoticeDirectory)) Directory.Delete(NoticeDirectory, recursive: true);
         if (Directory.Exists(PrintOutbox)) Directory.Delete(PrintOutbox, recursive: true);
         await Smtp.DisposeAsync();
+        await Gateway.DisposeAsync();
     }
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
