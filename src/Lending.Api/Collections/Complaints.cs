@@ -22,7 +22,7 @@ public static class LodgeComplaintEndpoint
     }
 
     [WolverinePost("/loans/{loanId}/complaints", OperationId = "LodgeComplaint")]
-    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProducesResponseType<Loans.ComplaintResponse>(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.Collector + "," + Roles.SupervisorOrAdmin + "," + Roles.Legal)]
     [Tags("Collections")]
     public static (IResult, Events) Post(LodgeComplaintRequest request,
@@ -36,7 +36,7 @@ public static class LodgeComplaintEndpoint
         var lodged = CollectionsDecisions.LodgeComplaint(loan, request.Category!.Trim(), request.Description!.Trim(), actor,
             Guid.CreateVersion7(now), today.Date, now);
         return (Results.Created($"/loans/{loan.Id}/complaints/{lodged.ComplaintId}",
-            new { lodged.ComplaintId, lodged.Category, lodged.Description, status = "open" }), [lodged]);
+            Loans.ComplaintResponse.From([lodged]).Single()), [lodged]);
     }
 }
 
@@ -48,13 +48,14 @@ public static class ResolveComplaintEndpoint
     [WolverinePost("/loans/{loanId}/complaints/{complaintId}/resolve", OperationId = "ResolveComplaint")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Collections")]
+    [ProducesResponseType<Loans.ComplaintResolvedResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(Guid complaintId, ResolveComplaintRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
         var resolved = CollectionsDecisions.ResolveComplaint(loan, complaintId, request.Resolution!.Trim(), user.AsCollectionsActor(),
             today.Date, clock.GetUtcNow());
-        return (Results.Ok(new { resolved.ComplaintId, status = "resolved", resolved.Resolution }), [resolved]);
+        return (Results.Ok(Loans.ComplaintResolvedResponse.From(resolved)), [resolved]);
     }
 }
 
@@ -66,12 +67,13 @@ public static class CeaseContactEndpoint
     [WolverinePost("/loans/{loanId}/cease-contact", OperationId = "CeaseContact")]
     [Authorize(Roles = Roles.Collector + "," + Roles.SupervisorOrAdmin)]
     [Tags("Collections")]
+    [ProducesResponseType<Loans.CeaseContactResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(CeaseContactRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
         var events = CollectionsDecisions.CeaseContact(loan, request.Reason!.Trim(), user.AsCollectionsActor(), today.Date, clock.GetUtcNow());
-        return (Results.Ok(new { loanId = loan.Id, ceaseContact = true }), [.. events]);
+        return (Results.Ok(new Loans.CeaseContactResponse(loan.Id, CeaseContact: true)), [.. events]);
     }
 }
 
@@ -86,6 +88,7 @@ public static class AssignLoanEndpoint
     [WolverinePost("/loans/{loanId}/assignments", OperationId = "AssignLoan")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Collections")]
+    [ProducesResponseType<Loans.AssignmentResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(AssignLoanRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
@@ -94,6 +97,6 @@ public static class AssignLoanEndpoint
             : request.AgencyId is { Length: > 0 } a ? (AssigneeKind.Agency, a)
             : (AssigneeKind.Mediator, request.MediatorId!);
         var events = CollectionsDecisions.Assign(loan, kind, id.Trim(), user.AsCollectionsActor(), today.Date, clock.GetUtcNow());
-        return (Results.Ok(new { loanId = loan.Id, kind, assigneeId = id.Trim() }), [.. events]);
+        return (Results.Ok(new Loans.AssignmentResponse(loan.Id, kind, id.Trim())), [.. events]);
     }
 }

@@ -22,11 +22,12 @@ public static class SendDisputeVerificationEndpoint
     [WolverinePost("/loans/{loanId}/dispute-verification", OperationId = "SendDisputeVerification")]
     [Authorize(Roles = Roles.Collector + "," + Roles.SupervisorOrAdmin)]
     [Tags("Collections")]
+    [ProducesResponseType<Loans.DisputeVerificationResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(DisputeVerificationRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
         var sent = CollectionsDecisions.SendDisputeVerification(loan, request.Summary!.Trim(), user.AsCollectionsActor(), today.Date, clock.GetUtcNow());
-        return (Results.Ok(new { loanId = loan.Id, disputeUnverified = false }), [sent]);
+        return (Results.Ok(new Loans.DisputeVerificationResponse(loan.Id, DisputeUnverified: false, sent.Summary)), [sent]);
     }
 }

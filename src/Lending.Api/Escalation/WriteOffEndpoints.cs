@@ -59,12 +59,13 @@ public static class ApproveWriteOffEndpoint
     [WolverinePost("/loans/{loanId}/write-off/approve", OperationId = "ApproveWriteOff")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Escalation")]
+    [ProducesResponseType<Loans.WriteOffApprovedResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(ApproveWriteOff request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
-        var written = WriteOffDecisions.Approve(loan, user.Id(), today.Date, clock.GetUtcNow());
-        return (Results.Ok(written), [written]);
+        var written = WriteOffDecisions.Approve(loan, user.Id(), today.Date, clock.GetUtcNow(), request.Note);
+        return (Results.Ok(Loans.WriteOffApprovedResponse.From(written)), [written]);
     }
 }
 
@@ -76,11 +77,12 @@ public static class RejectWriteOffEndpoint
     [WolverinePost("/loans/{loanId}/write-off/reject", OperationId = "RejectWriteOff")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Escalation")]
+    [ProducesResponseType<Loans.WriteOffRejectedResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(RejectWriteOff request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
         var rejected = WriteOffDecisions.Reject(loan, request.Reason!.Trim(), user.Id(), today.Date, clock.GetUtcNow());
-        return (Results.Ok(rejected), [rejected]);
+        return (Results.Ok(Loans.WriteOffRejectedResponse.From(rejected)), [rejected]);
     }
 }

@@ -31,7 +31,7 @@ public static class RequestRestructureEndpoint
     }
 
     [WolverinePost("/loans/{loanId}/restructure-requests", OperationId = "RequestRestructure")]
-    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProducesResponseType<Loans.RestructureRequestResponse>(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.Collector + "," + Roles.SupervisorOrAdmin)]
     [Tags("Restructuring")]
     public static (IResult, Events) Post(RestructureRequest request,
@@ -44,7 +44,7 @@ public static class RequestRestructureEndpoint
             new RestructureTerms(request.Type!.Value, request.Periods, request.NewRate, request.WaiveAmount, request.SettlementAmount),
             request.Reason!.Trim(), request.Documents ?? [], user.Id(), Guid.CreateVersion7(now), today.Date, now, limits);
         return (Results.Created($"/loans/{loan.Id}/restructure-requests/{requested.RequestId}",
-            new { requested.RequestId, status = "pending", requested.Terms }), [requested]);
+            Loans.RestructureRequestResponse.From([requested]).Single()), [requested]);
     }
 }
 
@@ -53,20 +53,13 @@ public static class ApproveRestructureEndpoint
     [WolverinePost("/loans/{loanId}/restructure-requests/{requestId}/approve", OperationId = "ApproveRestructure")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Restructuring")]
+    [ProducesResponseType<Loans.RestructureApprovedResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(Guid requestId, RestructureDecision request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, BucketPolicy buckets, ClaimsPrincipal user, TimeProvider clock)
     {
-        EnsureRequest(loan, requestId);
-        var events = RestructuringDecisions.Approve(loan, user.Id(), today.Date, clock.GetUtcNow(), buckets);
-        return (Results.Ok(new { requestId, status = "approved", restructure = events.OfType<LoanRestructured>().Single() }), [.. events]);
-    }
-
-    internal static void EnsureRequest(Loan loan, Guid requestId)
-    {
-        if (loan.Restructuring.Pending?.RequestId != requestId)
-            throw new Lending.Domain.LendingRuleViolated("restructure.no_request",
-                $"Request {requestId} is not waiting for a decision on this loan.", Lending.Domain.RefusalKind.Conflict);
+        var events = RestructuringDecisions.Approve(loan, user.Id(), today.Date, clock.GetUtcNow(), buckets, requestId, request.Reason);
+        return (Results.Ok(Loans.RestructureApprovedResponse.From(events.OfType<LoanRestructured>().Single())), [.. events]);
     }
 }
 
@@ -77,12 +70,12 @@ public static class RejectRestructureEndpoint
     [WolverinePost("/loans/{loanId}/restructure-requests/{requestId}/reject", OperationId = "RejectRestructure")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Restructuring")]
+    [ProducesResponseType<Loans.RestructureRejectedResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(Guid requestId, RestructureDecision request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
-        ApproveRestructureEndpoint.EnsureRequest(loan, requestId);
-        var rejected = RestructuringDecisions.Reject(loan, request.Reason!.Trim(), user.Id(), today.Date, clock.GetUtcNow());
-        return (Results.Ok(new { requestId, status = "rejected", rejected.Reason }), [rejected]);
+        var rejected = RestructuringDecisions.Reject(loan, request.Reason!.Trim(), user.Id(), today.Date, clock.GetUtcNow(), requestId);
+        return (Results.Ok(Loans.RestructureRejectedResponse.From(rejected)), [rejected]);
     }
 }

@@ -21,6 +21,10 @@ public static class HttpSetup
         services.Configure<JsonOptions>(o => ConfigureLendingJson(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
+            // A command on a loan that does not exist: the same code as a read (Wolverine's aggregate loader answers 404).
+            if (ctx.ProblemDetails.Status == StatusCodes.Status404NotFound && !ctx.ProblemDetails.Extensions.ContainsKey("code")
+                && System.Text.RegularExpressions.Regex.IsMatch(ctx.HttpContext.Request.Path.Value ?? "", "^/loans/[^/]+"))
+                ctx.ProblemDetails.Extensions["code"] = "loan.not_found";
             Problems.EnsureCode(ctx.ProblemDetails);
             // A body no endpoint could read: worth a warning (a client's bug, or probing), never the body itself.
             if (ctx.ProblemDetails.Extensions["code"] is "request.malformed" or "request.invalid_character")

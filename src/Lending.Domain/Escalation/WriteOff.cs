@@ -23,7 +23,7 @@ public sealed record WriteOffRejected(Guid LoanId, Guid ProposalId, string Reaso
 /// </summary>
 public sealed record LoanWrittenOff(
     Guid LoanId, Guid ProposalId, decimal PrincipalWrittenOff, decimal InterestWrittenOff, decimal PenaltyWrittenOff,
-    decimal FeesWrittenOff, string ApprovedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
+    decimal FeesWrittenOff, string ApprovedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate, string? Note = null) : ILoanEvent;
 
 public sealed record PendingWriteOff(Guid ProposalId, string ProposedBy, int Dpd, decimal TotalOutstanding, DateOnly ProposedOn,
     int MinDpd = 1, string? Reason = null);
@@ -57,7 +57,7 @@ public static class WriteOffDecisions
     }
 
     /// <summary>Maker–checker: a supervisor other than the proposer approves, while the loan still qualifies.</summary>
-    public static LoanWrittenOff Approve(Loan loan, string approver, DateOnly date, DateTimeOffset now)
+    public static LoanWrittenOff Approve(Loan loan, string approver, DateOnly date, DateTimeOffset now, string? note = null)
     {
         var pending = Pending(loan);
         if (pending.ProposedBy == approver)
@@ -69,7 +69,7 @@ public static class WriteOffDecisions
             throw new LendingRuleViolated("write_off.no_longer_qualifies",
                 $"The loan is {p.Dpd} days past due; the proposal needs at least {pending.MinDpd}.", RefusalKind.Conflict);
         return new LoanWrittenOff(loan.Id, pending.ProposalId, p.PrincipalOutstanding, p.InterestOutstanding, p.PenaltyOutstanding,
-            p.FeesOutstanding, approver, now, date);
+            p.FeesOutstanding, approver, now, date, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
     }
 
     public static WriteOffRejected Reject(Loan loan, string reason, string rejecter, DateOnly date, DateTimeOffset now) =>

@@ -112,7 +112,7 @@ public sealed record DelinquencyBucketChanged(
 public sealed record DelinquencyPaused(Guid LoanId, string Reason, string PausedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
 
 /// <summary>The delinquency clock runs again from the day after <see cref="BusinessDate"/>.</summary>
-public sealed record DelinquencyResumed(Guid LoanId, string ResumedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate) : ILoanEvent;
+public sealed record DelinquencyResumed(Guid LoanId, string ResumedBy, DateTimeOffset RecordedAt, DateOnly BusinessDate, string? Note = null) : ILoanEvent;
 
 /// <summary>Everything owed was paid: principal, interest, penalty and fees are all zero.</summary>
 public sealed record LoanPaidOff(Guid LoanId, DateOnly PaidOffOn, decimal TotalPaid, DateOnly BusinessDate) : ILoanEvent;

@@ -38,13 +38,16 @@ public static class RestructuringDecisions
         return new RestructureRequested(loan.Id, requestId, terms, reason, documents, actor, now, date);
     }
 
-    public static RestructureRejected Reject(Loan loan, string reason, string actor, DateOnly date, DateTimeOffset now) =>
-        new(loan.Id, Pending(loan).RequestId, reason, actor, now, date);
+    public static RestructureRejected Reject(Loan loan, string reason, string actor, DateOnly date, DateTimeOffset now, Guid? requestId = null) =>
+        new(loan.Id, Pending(loan, requestId).RequestId, reason, actor, now, date);
 
+    /// <param name="requestId">The request the checker decides on: it must be the one waiting.</param>
+    /// <param name="note">The checker's reasons, kept with the restructure.</param>
     /// <returns>The restructure, and the reclassification it causes (arrears rescheduled are no longer past due).</returns>
-    public static IReadOnlyList<ILoanEvent> Approve(Loan loan, string approver, DateOnly date, DateTimeOffset now, BucketPolicy buckets)
+    public static IReadOnlyList<ILoanEvent> Approve(Loan loan, string approver, DateOnly date, DateTimeOffset now, BucketPolicy buckets,
+        Guid? requestId = null, string? note = null)
     {
-        var pending = Pending(loan);
+        var pending = Pending(loan, requestId);
         if (pending.ProposedBy == approver)
             throw new LendingRuleViolated("restructure.same_person", "The proposer of a restructure cannot approve it.", RefusalKind.Forbidden);
         // Paid off, settled or written off since the request: there is nothing left to restructure.
@@ -65,6 +68,7 @@ public static class RestructuringDecisions
                 date, terms.SettlementAmount),
             _ => throw new LendingRuleViolated("restructure.type_not_supported", $"{terms.Type} restructures are not available."),
         };
+        if (!string.IsNullOrWhiteSpace(note)) restructured = restructured with { Note = note.Trim() };
         if (terms.Type == RestructureType.Settlement) return [restructured]; // the arrears stand until the settlement is paid
 
         var events = new List<ILoanEvent> { restructured };
@@ -246,6 +250,11 @@ public static class RestructuringDecisions
         return late is null ? null : new PlanBreached(loan.Id, late.Number, LoanPosition.DaysPastDue(loan, late, date), date);
     }
 
-    private static PendingRestructure Pending(Loan loan) => loan.Restructuring.Pending
-        ?? throw new LendingRuleViolated("restructure.no_request", "There is no restructure request waiting for approval.", RefusalKind.Conflict);
+    /// <summary>The request waiting for a decision; when <paramref name="requestId"/> is given, it must be that one.</summary>
+    private static PendingRestructure Pending(Loan loan, Guid? requestId = null) =>
+        loan.Restructuring.Pending is { } pending && (requestId is null || pending.RequestId == requestId)
+            ? pending
+            : throw new LendingRuleViolated("restructure.no_request",
+                requestId is null ? "There is no restructure request waiting for approval."
+                    : $"Request {requestId} is not waiting for a decision on this loan.", RefusalKind.Conflict);
 }

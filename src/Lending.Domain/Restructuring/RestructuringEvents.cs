@@ -46,7 +46,7 @@ public sealed record RestructuredInstallment(int Number, DateOnly DueDate, decim
 public sealed record LoanRestructured(
     Guid LoanId, Guid RequestId, RestructureType Type, IReadOnlyList<int> Replaced, IReadOnlyList<RestructuredInstallment> Installments,
     IReadOnlyList<WaiverLine> Waived, EscalationStage StageAtRestructure, string ApprovedBy, DateTimeOffset RecordedAt,
-    DateOnly BusinessDate, decimal? SettlementAmount = null, decimal InterestReleased = 0m) : ILoanEvent;
+    DateOnly BusinessDate, decimal? SettlementAmount = null, decimal InterestReleased = 0m, string? Note = null) : ILoanEvent;
 
 /// <summary>
 /// The agreed settlement was paid: the loan is closed and the rest of the balance forgiven. <see cref="Forgiven"/> is what

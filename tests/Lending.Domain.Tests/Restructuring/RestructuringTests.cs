@@ -32,6 +32,21 @@ public class RestructuringTests
     }
 
     [Fact]
+    public void A_decision_names_the_request_it_decides_and_the_checker_s_note_is_kept()
+    {
+        var b = LateLoanWith(new RestructureTerms(RestructureType.Extension, 2, null, null, null));
+        var waiting = b.Loan.Restructuring.Pending!.RequestId;
+        Assert.Equal("restructure.no_request", Assert.Throws<LendingRuleViolated>(() =>
+            RestructuringDecisions.Approve(b.Loan, "sup-1", Day40, TestData.Now, BucketPolicy.Default, Guid.NewGuid())).Code);
+        Assert.Equal("restructure.no_request", Assert.Throws<LendingRuleViolated>(() =>
+            RestructuringDecisions.Reject(b.Loan, "no", "sup-1", Day40, TestData.Now, Guid.NewGuid())).Code);
+
+        var approved = RestructuringDecisions.Approve(b.Loan, "sup-1", Day40, TestData.Now, BucketPolicy.Default, waiting, " Discharge letter seen ")
+            .OfType<LoanRestructured>().Single();
+        Assert.Equal("Discharge letter seen", approved.Note);
+    }
+
+    [Fact]
     public void An_extension_shifts_what_is_open_by_n_periods_and_cures_the_arrears()
     {
         var b = LateLoanWith(new RestructureTerms(RestructureType.Extension, 2, null, null, null));

@@ -30,12 +30,13 @@ public static class PauseDelinquencyEndpoint
     [WolverinePost("/loans/{loanId}/delinquency-pause", OperationId = "PauseDelinquency")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Delinquency")]
+    [ProducesResponseType<DelinquencyPauseResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(PauseDelinquencyRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
         var paused = PauseDecisions.Pause(loan, request.Reason!.Trim(), today.Date, user.Id(), clock.GetUtcNow());
-        return (Results.Ok(new { loanId = loan.Id, pausedFrom = paused.BusinessDate.AddDays(1) }), [paused]);
+        return (Results.Ok(new DelinquencyPauseResponse(loan.Id, paused.BusinessDate.AddDays(1), paused.Reason)), [paused]);
     }
 }
 
@@ -44,11 +45,12 @@ public static class ResumeDelinquencyEndpoint
     [WolverinePost("/loans/{loanId}/delinquency-resume", OperationId = "ResumeDelinquency")]
     [Authorize(Roles = Roles.SupervisorOrAdmin)]
     [Tags("Delinquency")]
+    [ProducesResponseType<DelinquencyResumeResponse>(StatusCodes.Status200OK)]
     public static (IResult, Events) Post(ResumeDelinquencyRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, ClaimsPrincipal user, TimeProvider clock)
     {
-        var resumed = PauseDecisions.Resume(loan, today.Date, user.Id(), clock.GetUtcNow());
-        return (Results.Ok(new { loanId = loan.Id, resumedFrom = resumed.BusinessDate.AddDays(1) }), [resumed]);
+        var resumed = PauseDecisions.Resume(loan, today.Date, user.Id(), clock.GetUtcNow(), request.Note);
+        return (Results.Ok(new DelinquencyResumeResponse(loan.Id, resumed.BusinessDate.AddDays(1), resumed.Note)), [resumed]);
     }
 }

@@ -9,9 +9,9 @@ public static class PauseDecisions
         return new DelinquencyPaused(loan.Id, reason, actor, now, businessDate);
     }
 
-    public static DelinquencyResumed Resume(Loan loan, DateOnly businessDate, string actor, DateTimeOffset now)
+    public static DelinquencyResumed Resume(Loan loan, DateOnly businessDate, string actor, DateTimeOffset now, string? note = null)
     {
         if (!loan.IsPaused) throw new LendingRuleViolated("pause.not_paused", "The delinquency clock is not paused.", RefusalKind.Conflict);
-        return new DelinquencyResumed(loan.Id, actor, now, businessDate);
+        return new DelinquencyResumed(loan.Id, actor, now, businessDate, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
     }
 }
