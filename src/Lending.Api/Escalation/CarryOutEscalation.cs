@@ -25,13 +25,13 @@ public static class CarryOutEscalationHandler
 {
     public static async Task<OutgoingMessages> Handle(CarryOutEscalation message, IDocumentSession session, INotificationSender sender,
         IOptions<LendingOptions> options, Lending.Domain.LendingPolicy limits, ConductPolicy conduct, TimeProvider clock,
-        IDocumentStore store, Envelope envelope, ILogger<CarryOutEscalation> logger, CancellationToken ct)
+        IDocumentStore store, Envelope envelope, NoticeTemplates templates, ILogger<CarryOutEscalation> logger, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Loan>(message.LoanId, ct);
         if (stream.Aggregate is not { } loan) return [];
         var now = clock.GetUtcNow();
         var outcome = EscalationActions.Decide(loan, message.Stage, message.Action, message.BusinessDate,
-            options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd, limits, conduct);
+            options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd, limits, conduct, templates);
         // The notice goes out before it is recorded: a crash in between sends it again, with the same id.
         var events = outcome.Events;
         if (outcome.Send is { } notice)

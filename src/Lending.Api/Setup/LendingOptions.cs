@@ -54,6 +54,8 @@ public sealed class LendingOptions
         public Dictionary<string, string> Channels { get; set; } = [];
         public Notifications.SmtpOptions Smtp { get; set; } = new();
         public Notifications.SmsGatewayOptions SmsGateway { get; set; } = new();
+        /// <summary>Notice texts: <c>{product or profile}.{reminder|demand_letter}.{zh|en}</c> → text with placeholders (docs/escalation.md).</summary>
+        public Dictionary<string, string> Templates { get; set; } = [];
         /// <summary>Seconds between attempts at a notice a channel refused, after which it is dead-lettered.</summary>
         public int[] RetryCooldownSeconds { get; set; } = [1, 5, 30];
         /// <summary>Where printed letters (PDF) wait for the print vendor, relative to the content root.</summary>
@@ -150,6 +152,8 @@ public static class LendingOptionsSetup
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Delinquency.ToPolicy()));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Analytics.ToPolicy());
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Payments.ToPolicy());
+        services.AddSingleton(sp => Lending.Domain.Escalation.NoticeTemplates.With(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Notifications.Templates));
         services.AddSingleton(sp =>
         {
             var policy = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Policy;

@@ -27,7 +27,8 @@ public static class EscalationActions
 
     /// <param name="now">When the action is carried out: a notice goes out now, so the conduct guard judges this moment.</param>
     public static Outcome Decide(Loan loan, EscalationStage stage, EscalationAction action, DateOnly date, EscalationQueues queues,
-        Guid proposalId, DateTimeOffset now, int writeOffMinDpd = 1, LendingPolicy? limits = null, ConductPolicy? conduct = null)
+        Guid proposalId, DateTimeOffset now, int writeOffMinDpd = 1, LendingPolicy? limits = null, ConductPolicy? conduct = null,
+        NoticeTemplates? templates = null)
     {
         if (loan.IsClosed || loan.Stage < stage) return Outcome.Nothing;
         var actionId = Notices.IdFor(loan.Id, date, stage);
@@ -37,7 +38,7 @@ public static class EscalationActions
         switch (action)
         {
             case EscalationAction.ReminderNotice or EscalationAction.DemandLetter:
-                var notice = Notices.For(loan, action, stage, date, (limits ?? LendingPolicy.Default).DemandResponseDays)!;
+                var notice = Notices.For(loan, action, stage, date, (limits ?? LendingPolicy.Default).DemandResponseDays, templates)!;
                 return NoticeOutcome(loan, notice, stage, date, now, conduct ?? new ConductPolicy());
             case EscalationAction.AssignCollectorQueue when loan.Collections.Assignment is null:
                 return new(null, CollectionsDecisions.Assign(loan, AssigneeKind.Collector, queues.EarlyCollection, system, date, now));

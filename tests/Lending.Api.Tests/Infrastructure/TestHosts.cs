@@ -22,6 +22,9 @@ public static class TestHosts
             builder.UseSetting("Lending:Demo:Seed", "false");
             // A policy number other than its default, so tests see configuration reach the decisions.
             builder.UseSetting("Lending:Policy:DemandResponseDays", "21");
+            // A product's own reminder text (the test product CASH-12M keeps the profile's).
+            builder.UseSetting("Lending:Notifications:Templates:MICRO-30.reminder.zh", "【小额提醒】{name}，逾期 {dpd} 天，欠款 {arrears}。");
+            builder.UseSetting("Lending:Notifications:Templates:MICRO-30.reminder.en", "Micro loan: {name}, {arrears} is {dpd} days late.");
             // Small batches, so close-of-business tests also cross batch boundaries.
             builder.UseSetting("Lending:CloseOfBusiness:BatchSize", batchSize.ToString());
             builder.UseSetting("Lending:Notifications:Directory", noticeDirectory);

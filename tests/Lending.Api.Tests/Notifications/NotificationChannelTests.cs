@@ -68,3 +68,28 @@ public class NotificationChannelTests(AppFixture app) : ApiTest(app)
         Assert.Equal(("sms", "file"), (reminder.GetProperty("channel").GetString(), reminder.GetProperty("delivery").GetString()));
     }
 }
+
+/// <summary>Notice texts come from configuration: a product's own over its profile's, each language configured, Chinese first.</summary>
+public class NoticeTemplateTests(AppFixture app) : ApiTest(app)
+{
+    [Fact]
+    public async Task A_products_own_reminder_text_is_used_in_both_languages()
+    {
+        var next = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(2);
+        App.Clock.SetUtcNow(new DateTimeOffset(next.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero)); // 10:00 in Shanghai
+        await AsAdmin(s =>
+        {
+            s.Put.Json(new { name = "Micro 30 days", amortization = "bullet", termDays = 30, annualRate = 0.18m, currency = "CNY" })
+                .ToUrl("/products/MICRO-30");
+            s.StatusCodeShouldBeOk();
+        });
+        var loanId = await DisburseLoan(10m, "MICRO-30");
+
+        await AdvanceDays(30 + 1); // due 2 Mar; DPD 1
+
+        var sent = (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")))).EnumerateArray()
+            .Single(e => e.GetProperty("type").GetString() == "notice_sent").GetProperty("data");
+        Assert.Equal("【小额提醒】Wang Fang，逾期 1 天，欠款 10.15 CNY。\nMicro loan: Wang Fang, 10.15 CNY is 1 days late.",
+            sent.GetProperty("text").GetString());
+    }
+}
