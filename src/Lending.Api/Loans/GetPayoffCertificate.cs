@@ -53,9 +53,7 @@ public static class GetPayoffCertificateEndpoint
 
     public static PayoffCertificate Issue(Loan loan, DateOnly today)
     {
-        if (loan.Status is not (LoanStatus.PaidOff or LoanStatus.Settled) || loan.ClosedOn is not { } closedOn)
-            throw new LendingRuleViolated("loan.not_closed",
-                $"A payoff certificate is issued only for a paid-off or settled loan; this one is {loan.Status}.", RefusalKind.Conflict);
+        var closedOn = Lending.Domain.Loans.LoanClosure.CertificateDate(loan);
 
         var i = loan.Installments;
         var paid = new CertificateAmounts(i.Sum(x => x.PrincipalPaid), i.Sum(x => x.InterestPaid), i.Sum(x => x.PenaltyPaid),

@@ -38,11 +38,10 @@ public static class RequestRestructureEndpoint
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, Lending.Domain.LendingPolicy limits, ClaimsPrincipal user, TimeProvider clock)
     {
-        Lending.Domain.Collections.CollectionsDecisions.EnsureActsOn(loan, user.AsCollectionsActor());
         var now = clock.GetUtcNow();
         var requested = RestructuringDecisions.Request(loan,
             new RestructureTerms(request.Type!.Value, request.Periods, request.NewRate, request.WaiveAmount, request.SettlementAmount),
-            request.Reason!.Trim(), request.Documents ?? [], user.Id(), Guid.CreateVersion7(now), today.Date, now, limits);
+            request.Reason!.Trim(), request.Documents ?? [], user.AsCollectionsActor(), Guid.CreateVersion7(now), today.Date, now, limits);
         return (Results.Created($"/loans/{loan.Id}/restructure-requests/{requested.RequestId}",
             Loans.RestructureRequestResponse.From([requested]).Single()), [requested]);
     }

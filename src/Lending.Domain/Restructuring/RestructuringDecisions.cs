@@ -12,6 +12,14 @@ namespace Lending.Domain.Restructuring;
 /// </summary>
 public static class RestructuringDecisions
 {
+    /// <summary>A collector proposes for a loan in their queue; a supervisor for any.</summary>
+    public static RestructureRequested Request(Loan loan, RestructureTerms terms, string reason, IReadOnlyList<string> documents,
+        Collections.CollectionsActor actor, Guid requestId, DateOnly date, DateTimeOffset now, LendingPolicy? limits = null)
+    {
+        Collections.CollectionsDecisions.EnsureActsOn(loan, actor);
+        return Request(loan, terms, reason, documents, actor.Id, requestId, date, now, limits);
+    }
+
     /// <param name="limits">Longest extension and plan (<see cref="LendingPolicy"/>; its defaults when null).</param>
     public static RestructureRequested Request(Loan loan, RestructureTerms terms, string reason, IReadOnlyList<string> documents,
         string actor, Guid requestId, DateOnly date, DateTimeOffset now, LendingPolicy? limits = null)

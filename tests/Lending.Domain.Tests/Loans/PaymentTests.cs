@@ -9,7 +9,7 @@ public class PaymentTests
     private static readonly DateOnly Due1 = new(2026, 2, 15);
 
     private static IReadOnlyList<ILoanEvent> Decide(Loan loan, RecordPayment cmd, DateOnly today) =>
-        PaymentDecisions.Decide(cmd, loan, today, BucketPolicy.Default, new Lending.Domain.Collections.CollectionsActor("collector-1", false), TestData.Now,
+        PaymentDecisions.Decide(cmd, loan, today, BucketPolicy.Default, new Lending.Domain.Collections.CollectionsActor("collector-1", IsSupervisor: true), TestData.Now,
             PaymentPolicy.Default);
 
     [Fact]
@@ -98,4 +98,23 @@ public class PaymentTests
         Assert.Equal(("payment.loan_closed", RefusalKind.Conflict), (Assert.Throws<LendingRuleViolated>(() =>
             Decide(b.Loan, new RecordPayment("late", 1m, Due1.AddDays(10)), Due1.AddDays(10))) is var e ? (e.Code, e.Kind) : default));
     }
+
+    [Fact]
+    public void A_collector_records_payments_only_on_loans_in_their_queue()
+    {
+        var b = LoanBuilder.Disbursed();
+        var refused = Assert.Throws<LendingRuleViolated>(() => PaymentDecisions.Decide(new RecordPayment("r", 100m, Due1), b.Loan, Due1,
+            BucketPolicy.Default, new Lending.Domain.Collections.CollectionsActor("agent-8", false), TestData.Now, PaymentPolicy.Default));
+        Assert.Equal(("loan.not_assigned_to_you", RefusalKind.Forbidden), (refused.Code, refused.Kind));
+    }
+
+    [Fact]
+    public void A_payoff_certificate_is_dated_the_day_a_loan_was_paid_off_and_refused_before_or_after_a_write_off()
+    {
+        var b = LoanBuilder.Disbursed();
+        Assert.Equal("loan.not_closed", Assert.Throws<LendingRuleViolated>(() => LoanClosure.CertificateDate(b.Loan)).Code);
+        b.Pay(12_000m, Due1.AddDays(-31));
+        Assert.Equal(Due1.AddDays(-31), LoanClosure.CertificateDate(b.Loan));
+    }
 }
+

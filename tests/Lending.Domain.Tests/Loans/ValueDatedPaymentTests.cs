@@ -103,6 +103,7 @@ public class ValueDatedPaymentTests
     public void Value_dates_are_bounded_and_far_ones_need_a_supervisor()
     {
         var b = LoanBuilder.Disbursed().CloseThrough(Day(40));
+        b.Then([.. CollectionsDecisions.Assign(b.Loan, AssigneeKind.Collector, "collector", new CollectionsActor("sup-1", true), Day(40), TestData.Now)]);
         Assert.Equal("payment.value_date_too_old", Refused(() => b.Pay(100m, Day(9), bookedOn: Day(40))).Code);
         var refusal = Refused(() => b.Pay(100m, Day(36), bookedOn: Day(40), supervisor: false));
         Assert.Equal(("payment.value_date_needs_supervisor", RefusalKind.Forbidden), (refusal.Code, refusal.Kind));

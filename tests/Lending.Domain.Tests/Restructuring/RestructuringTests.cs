@@ -152,4 +152,17 @@ public class RestructuringTests
         Assert.Equal("restructure.settlement_amount_invalid", Assert.Throws<LendingRuleViolated>(() =>
             LateLoanWith(new RestructureTerms(RestructureType.Settlement, null, null, null, 50_000m))).Code);
     }
+
+    [Fact]
+    public void A_collector_proposes_a_restructure_only_for_a_loan_in_their_queue()
+    {
+        var b = LoanBuilder.Disbursed().CloseThrough(Day40);
+        var terms = new RestructureTerms(RestructureType.Extension, 1, null, null, null);
+        var refused = Assert.Throws<LendingRuleViolated>(() => RestructuringDecisions.Request(b.Loan, terms, "illness", [],
+            new Lending.Domain.Collections.CollectionsActor("agent-8", false), Guid.NewGuid(), Day40, TestData.Now));
+        Assert.Equal(("loan.not_assigned_to_you", RefusalKind.Forbidden), (refused.Code, refused.Kind));
+        Assert.Equal("sup-1", RestructuringDecisions.Request(b.Loan, terms, "illness", [],
+            new Lending.Domain.Collections.CollectionsActor("sup-1", true), Guid.NewGuid(), Day40, TestData.Now).ProposedBy);
+    }
 }
+

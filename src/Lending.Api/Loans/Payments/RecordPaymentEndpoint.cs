@@ -63,7 +63,7 @@ public static class RecordPaymentEndpoint
         CancellationToken ct)
     {
         var actor = user.AsCollectionsActor();
-        CollectionsDecisions.EnsureActsOn(loan, actor);
+        CollectionsDecisions.EnsureActsOn(loan, actor); // before answering a replay: a collector sees only their loans' payments
         var command = new RecordPayment(request.Reference!.Trim(), request.Amount!.Value, request.PaidOn ?? today.Date);
 
         // The same reference again is the same payment: answer with the original allocation and credit nothing.

@@ -18,6 +18,7 @@ public static class PaymentDecisions
     public static IReadOnlyList<ILoanEvent> Decide(RecordPayment cmd, Loan loan, DateOnly businessDate, BucketPolicy buckets,
         CollectionsActor actor, DateTimeOffset now, PaymentPolicy policy, IReadOnlyList<ILoanEvent>? history = null)
     {
+        CollectionsDecisions.EnsureActsOn(loan, actor); // collectors on their own loans; supervisors on any
         if (Duplicate(cmd, loan) is not null) return [];
         // Collection goes on after a write-off: what comes in then is a recovery.
         if (loan.IsClosed && loan.Status != LoanStatus.WrittenOff)
