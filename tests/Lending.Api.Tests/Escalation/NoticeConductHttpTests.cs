@@ -10,17 +10,6 @@ namespace Lending.Api.Tests.Escalation;
 /// </summary>
 public class NoticeConductHttpTests(AppFixture app) : ApiTest(app)
 {
-    private async Task<List<JsonElement>> Events(Guid loanId, string type) =>
-        (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")))).EnumerateArray()
-        .Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data")).ToList();
-
-    /// <summary>The shared clock at a given time of day in Shanghai, on a day after wherever it stands.</summary>
-    private void ClockAtShanghai(TimeOnly time)
-    {
-        var next = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(2);
-        App.Clock.SetUtcNow(new DateTimeOffset(next.ToDateTime(time), TimeSpan.FromHours(8)).ToUniversalTime());
-    }
-
     [Fact]
     public async Task A_loan_under_cease_contact_gets_no_notice_across_the_ladder_and_the_events_say_why()
     {
@@ -36,8 +25,8 @@ public class NoticeConductHttpTests(AppFixture app) : ApiTest(app)
         await AdvanceDays(28 + 61); // past reminder and demand
 
         Assert.Equal("demand", (await GetLoan(loanId)).GetProperty("stage").GetString());
-        Assert.Empty(await Events(loanId, "notice_sent"));
-        var suppressed = await Events(loanId, "notice_suppressed");
+        Assert.Empty(await LoanEvents(loanId, "notice_sent"));
+        var suppressed = await LoanEvents(loanId, "notice_suppressed");
         Assert.Equal(["reminder", "demand_letter"], suppressed.Select(n => n.GetProperty("kind").GetString()));
         Assert.All(suppressed, n => Assert.Equal(["conduct.cease_contact"], n.GetProperty("rules").EnumerateArray().Select(r => r.GetString())));
     }
@@ -51,19 +40,19 @@ public class NoticeConductHttpTests(AppFixture app) : ApiTest(app)
 
         await AdvanceDays(28 + 1); // the reminder falls due at 07:59:57 in Shanghai
 
-        var held = Assert.Single(await Events(loanId, "notice_held"));
+        var held = Assert.Single(await LoanEvents(loanId, "notice_held"));
         Assert.Equal("conduct.outside_hours", held.GetProperty("rule").GetString());
         Assert.Equal(8, held.GetProperty("until").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).Hour);
-        Assert.Empty(await Events(loanId, "notice_sent"));
+        Assert.Empty(await LoanEvents(loanId, "notice_sent"));
 
         App.Clock.Advance(TimeSpan.FromSeconds(5)); // the window opens
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await Events(loanId, "notice_sent")).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(250);
+        while ((await LoanEvents(loanId, "notice_sent")).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(250);
 
-        var sent = Assert.Single(await Events(loanId, "notice_sent"));
+        var sent = Assert.Single(await LoanEvents(loanId, "notice_sent"));
         Assert.Equal(held.GetProperty("noticeId").GetString(), sent.GetProperty("noticeId").GetString());
         await Task.Delay(TimeSpan.FromSeconds(6)); // whatever is still scheduled finds it sent
-        Assert.Single(await Events(loanId, "notice_sent"));
-        Assert.Single(await Events(loanId, "notice_held"));
+        Assert.Single(await LoanEvents(loanId, "notice_sent"));
+        Assert.Single(await LoanEvents(loanId, "notice_held"));
     }
 }

@@ -127,6 +127,21 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
     protected Task Assign(Guid loanId, string collectorId) =>
         As(Roles.Supervisor, s => s.Post.Json(new { collectorId }).ToUrl($"/loans/{loanId}/assignments"));
 
+    /// <summary>The data of a loan's events of one type (snake_case, as <c>GET /loans/{id}/events</c> names them).</summary>
+    protected async Task<List<JsonElement>> LoanEvents(Guid loanId, string type) =>
+        (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")))).EnumerateArray()
+        .Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data")).ToList();
+
+    /// <summary>
+    /// Moves the shared test clock forward to <paramref name="time"/> in Shanghai (the test borrowers' zone) on a day after
+    /// wherever it stands: notices are judged against the borrower's contact window at the clock's time.
+    /// </summary>
+    protected void ClockAtShanghai(TimeOnly time)
+    {
+        var next = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(2);
+        App.Clock.SetUtcNow(new DateTimeOffset(next.ToDateTime(time), TimeSpan.FromHours(8)).ToUniversalTime());
+    }
+
     protected async Task<int> EventCount(Guid streamId)
     {
         await using var session = App.Store.QuerySession();

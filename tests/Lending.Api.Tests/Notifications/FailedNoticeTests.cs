@@ -10,10 +10,6 @@ namespace Lending.Api.Tests.Notifications;
 /// </summary>
 public class FailedNoticeTests(AppFixture app) : ApiTest(app)
 {
-    private async Task<List<JsonElement>> Events(Guid loanId, string type) =>
-        (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")))).EnumerateArray()
-        .Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data")).ToList();
-
     private async Task<JsonElement?> FailedFor(Guid loanId) =>
         (await ReadJson(await AsAdmin(s => s.Get.Url("/notices/failed")))).GetProperty("failed").EnumerateArray()
         .Where(f => f.GetProperty("loanId").GetGuid() == loanId).Cast<JsonElement?>().FirstOrDefault();
@@ -32,8 +28,7 @@ public class FailedNoticeTests(AppFixture app) : ApiTest(app)
     [Fact]
     public async Task A_refusing_gateway_leads_to_failure_events_retries_and_a_visible_dead_letter_that_an_admin_retries()
     {
-        var next = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(2);
-        App.Clock.SetUtcNow(new DateTimeOffset(next.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero)); // 10:00 in Shanghai
+        ClockAtShanghai(new TimeOnly(10, 0));
         await DefineCashProduct();
         var loanId = Guid.NewGuid();
         await As(Roles.Supervisor, s =>
@@ -54,14 +49,14 @@ public class FailedNoticeTests(AppFixture app) : ApiTest(app)
             Assert.True(failed is not null, string.Join(", ", (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events"))))
                 .EnumerateArray().Select(e => e.GetProperty("type").GetString())) + " | " + (await AsAdmin(s => s.Get.Url("/notices/failed"))).ReadAsText()
                 + $" | gateway refused {App.Gateway.Refused}, received {App.Gateway.Received.Count} | attempts "
-                + string.Join(",", (await Events(loanId, "notice_delivery_failed")).Select(f => f.GetProperty("attempt").GetInt32())));
+                + string.Join(",", (await LoanEvents(loanId, "notice_delivery_failed")).Select(f => f.GetProperty("attempt").GetInt32())));
             Assert.Equal(("Reminder", "ReminderNotice"), (failed.Value.GetProperty("stage").GetString(), failed.Value.GetProperty("action").GetString()));
             Assert.Contains("503", failed.Value.GetProperty("error").GetString());
-            var failures = await Events(loanId, "notice_delivery_failed");
+            var failures = await LoanEvents(loanId, "notice_delivery_failed");
             var attempts = failures.Select(f => f.GetProperty("attempt").GetInt32()).ToList();
             Assert.True(attempts.Count >= 3 && attempts.SequenceEqual(Enumerable.Range(1, attempts.Count)), string.Join(",", attempts));
             Assert.All(failures, f => Assert.Equal("sms-gateway", f.GetProperty("adapter").GetString()));
-            Assert.Empty(await Events(loanId, "notice_sent"));
+            Assert.Empty(await LoanEvents(loanId, "notice_sent"));
 
             App.Gateway.Failing = false;
             var retry = await AsAdmin(s =>
@@ -71,7 +66,7 @@ public class FailedNoticeTests(AppFixture app) : ApiTest(app)
             });
             Assert.Equal("retry_requested", (await ReadJson(retry)).GetProperty("status").GetString());
 
-            var sent = await Eventually(() => Events(loanId, "notice_sent"), s => s.Count > 0);
+            var sent = await Eventually(() => LoanEvents(loanId, "notice_sent"), s => s.Count > 0);
             Assert.Equal("sms-gateway", Assert.Single(sent).GetProperty("delivery").GetString());
             await (await AsAdmin(s => { s.Post.Url($"/notices/failed/{Guid.NewGuid()}/retry"); s.StatusCodeShouldBe(404); }))
                 .ShouldBeProblem(404, "notice.failed_not_found");

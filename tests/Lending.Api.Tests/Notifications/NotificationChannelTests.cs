@@ -11,20 +11,10 @@ namespace Lending.Api.Tests.Notifications;
 /// </summary>
 public class NotificationChannelTests(AppFixture app) : ApiTest(app)
 {
-    private async Task<List<JsonElement>> Sent(Guid loanId) =>
-        (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")))).EnumerateArray()
-        .Where(e => e.GetProperty("type").GetString() == "notice_sent").Select(e => e.GetProperty("data")).ToList();
-
-    private void Daytime()
-    {
-        var next = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(2);
-        App.Clock.SetUtcNow(new DateTimeOffset(next.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero)); // 10:00 in Shanghai
-    }
-
     [Fact]
     public async Task A_reminder_to_a_borrower_without_a_phone_arrives_by_email_at_the_smtp_server()
     {
-        Daytime();
+        ClockAtShanghai(new TimeOnly(10, 0));
         await DefineCashProduct();
         var loanId = Guid.NewGuid();
         var email = $"li.lei.{loanId:N}@example.com";
@@ -40,7 +30,7 @@ public class NotificationChannelTests(AppFixture app) : ApiTest(app)
 
         await AdvanceDays(28 + 1);
 
-        var sent = Assert.Single(await Sent(loanId));
+        var sent = Assert.Single(await LoanEvents(loanId, "notice_sent"));
         Assert.Equal(("email", "smtp"), (sent.GetProperty("channel").GetString(), sent.GetProperty("delivery").GetString()));
         var message = Assert.Single(App.Smtp.Received, m => m.To.Mailboxes.Any(b => b.Address == email));
         Assert.Equal($"{sent.GetProperty("noticeId").GetString()}@lending", message.MessageId);
@@ -52,19 +42,19 @@ public class NotificationChannelTests(AppFixture app) : ApiTest(app)
     [Fact]
     public async Task A_demand_letter_is_a_pdf_in_the_print_outbox_with_its_hash_in_the_event()
     {
-        Daytime();
+        ClockAtShanghai(new TimeOnly(10, 0));
         await DefineCashProduct();
         var loanId = await DisburseLoan();
 
         await AdvanceDays(28 + 61);
 
-        var letter = Assert.Single(await Sent(loanId), n => n.GetProperty("kind").GetString() == "demand_letter");
+        var letter = Assert.Single(await LoanEvents(loanId, "notice_sent"), n => n.GetProperty("kind").GetString() == "demand_letter");
         Assert.Equal(("letter", "print"), (letter.GetProperty("channel").GetString(), letter.GetProperty("delivery").GetString()));
         var pdf = await File.ReadAllBytesAsync(Path.Combine(App.PrintOutbox, letter.GetProperty("document").GetString()!));
         Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(pdf)), letter.GetProperty("documentSha256").GetString());
         // The reminder went by text message, to the development file sink, and says so.
-        var reminder = Assert.Single(await Sent(loanId), n => n.GetProperty("kind").GetString() == "reminder");
+        var reminder = Assert.Single(await LoanEvents(loanId, "notice_sent"), n => n.GetProperty("kind").GetString() == "reminder");
         Assert.Equal(("sms", "file"), (reminder.GetProperty("channel").GetString(), reminder.GetProperty("delivery").GetString()));
     }
 }
@@ -75,8 +65,7 @@ public class NoticeTemplateTests(AppFixture app) : ApiTest(app)
     [Fact]
     public async Task A_products_own_reminder_text_is_used_in_both_languages()
     {
-        var next = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(2);
-        App.Clock.SetUtcNow(new DateTimeOffset(next.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero)); // 10:00 in Shanghai
+        ClockAtShanghai(new TimeOnly(10, 0));
         await AsAdmin(s =>
         {
             s.Put.Json(new { name = "Micro 30 days", amortization = "bullet", termDays = 30, annualRate = 0.18m, currency = "CNY" })
