@@ -53,20 +53,8 @@ public sealed record Loan(
     /// The instalments, by due date. A loan document stored before instalments carried their period start gets them on
     /// load (each period from the previous due date, the first from disbursement).
     /// </summary>
-    public IReadOnlyList<Installment> Installments { get; init; } = WithPeriodStarts(Installments, DisbursedOn);
-
-    private static IReadOnlyList<Installment> WithPeriodStarts(IReadOnlyList<Installment> installments, DateOnly disbursedOn)
-    {
-        if (installments.All(i => i.PeriodStart != default)) return installments;
-        var start = disbursedOn;
-        return installments.Select(i =>
-        {
-            if (i.Replaced) return i;
-            var filled = i.PeriodStart == default ? i with { PeriodStart = start } : i;
-            start = i.DueDate;
-            return filled;
-        }).ToArray();
-    }
+    public IReadOnlyList<Installment> Installments { get; init; } =
+        Installments.All(i => i.PeriodStart != default) ? Installments : Periods(Installments, DisbursedOn);
 
     /// <summary>Stream version this state was built from; set by the event store.</summary>
     public long Version { get; set; }
@@ -273,13 +261,17 @@ public sealed record Loan(
         };
     }
 
-    /// <summary>Each period starts on the previous due date, the first on <paramref name="firstStart"/>.</summary>
+    /// <summary>
+    /// Each period without a start begins on the previous due date in force, the first on <paramref name="firstStart"/>;
+    /// replaced instalments are left as they are.
+    /// </summary>
     private static Installment[] Periods(IEnumerable<Installment> byDueDate, DateOnly firstStart)
     {
         var start = firstStart;
         return byDueDate.Select(i =>
         {
-            var withStart = i with { PeriodStart = start };
+            if (i.Replaced) return i;
+            var withStart = i.PeriodStart == default ? i with { PeriodStart = start } : i;
             start = i.DueDate;
             return withStart;
         }).ToArray();

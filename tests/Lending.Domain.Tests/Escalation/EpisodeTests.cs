@@ -61,10 +61,8 @@ public class EpisodeTests
     {
         var ladder = EscalationLadder.Default;
         var day40 = Day(40);
-        var b = CloseThrough(LoanBuilder.Disbursed(), day40, ladder);
-        b.Then(RestructuringDecisions.Request(b.Loan, new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), "illness", [],
-            "agent-7", Guid.NewGuid(), day40, TestData.Now));
-        b.Then([.. RestructuringDecisions.Approve(b.Loan, "sup-1", day40, TestData.Now, BucketPolicy.Default)]);
+        var b = CloseThrough(LoanBuilder.Disbursed(), day40, ladder)
+            .Restructure(new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), day40);
         var plan = b.Loan.Schedule.Where(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment).ToList();
 
         CloseThrough(b, plan[0].DueDate.AddDays(4), ladder); // breached: legal review

@@ -50,6 +50,17 @@ internal sealed class LoanBuilder
         return events;
     }
 
+    /// <summary>A restructure requested by a collector and approved by a supervisor on <paramref name="on"/>.</summary>
+    public LoanBuilder Restructure(Lending.Domain.Restructuring.RestructureTerms terms, DateOnly on)
+    {
+        Then(Lending.Domain.Restructuring.RestructuringDecisions.Request(Loan, terms, "hardship", [], "agent-7", Guid.NewGuid(), on, TestData.Now));
+        return Then([.. Lending.Domain.Restructuring.RestructuringDecisions.Approve(Loan, "sup-1", on, TestData.Now, BucketPolicy.Default)]);
+    }
+
+    /// <summary>The first instalment a restructure added.</summary>
+    public Lending.Domain.Loans.Ledger.Installment FirstRestructured =>
+        Loan.Schedule.First(i => i.Number >= Loan.Restructuring.FirstRestructuredInstallment);
+
     public LoanBuilder Then(params object[] events)
     {
         _events.AddRange(events);

@@ -17,10 +17,7 @@ public class RestructuredBillingTests
 
     private static LoanBuilder Restructured(RestructureTerms terms, DateOnly on, decimal lateFee = 25m)
     {
-        var b = LoanBuilder.Disbursed(lateFee: lateFee).CloseThrough(on);
-        b.Then(RestructuringDecisions.Request(b.Loan, terms, "lost job", ["termination letter"], "agent-7", Guid.NewGuid(), on, TestData.Now));
-        b.Then([.. RestructuringDecisions.Approve(b.Loan, "sup-1", on, TestData.Now, BucketPolicy.Default)]);
-        return b;
+        return LoanBuilder.Disbursed(lateFee: lateFee).CloseThrough(on).Restructure(terms, on);
     }
 
     private static RestructureTerms Plan(int n) => new(RestructureType.InstallmentPlan, n, null, null, null);
@@ -30,7 +27,7 @@ public class RestructuredBillingTests
     public void Paying_a_new_instalment_on_its_due_date_collects_its_interest_and_waives_nothing()
     {
         var b = Restructured(Plan(6), Day40);
-        var first = b.Loan.Schedule.First(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment);
+        var first = b.FirstRestructured;
         b.CloseThrough(first.DueDate);
         Assert.Contains(b.Events.OfType<InterestCharged>(), c => c.Installment == first.Number && c.BusinessDate == Day40.AddDays(1));
 
@@ -48,7 +45,7 @@ public class RestructuredBillingTests
     public void New_instalments_age_accrue_penalty_and_breach_by_due_date()
     {
         var b = Restructured(Plan(6), Day40);
-        var first = b.Loan.Schedule.First(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment);
+        var first = b.FirstRestructured;
 
         b.CloseThrough(first.DueDate.AddDays(5));
 
@@ -139,11 +136,8 @@ public class RestructureOnRestructureTests
     public void A_rate_reduction_after_a_plan_keeps_the_interest_the_plan_carried()
     {
         var day40 = new DateOnly(2026, 2, 15).AddDays(40);
-        var b = LoanBuilder.Disbursed().CloseThrough(day40);
-        b.Then(RestructuringDecisions.Request(b.Loan, new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), "illness", [],
-            "agent-7", Guid.NewGuid(), day40, TestData.Now));
-        b.Then([.. RestructuringDecisions.Approve(b.Loan, "sup-1", day40, TestData.Now, BucketPolicy.Default)]);
-        var first = b.Loan.Schedule.First(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment);
+        var b = LoanBuilder.Disbursed().CloseThrough(day40).Restructure(new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), day40);
+        var first = b.FirstRestructured;
         b.CloseThrough(first.DueDate);
         b.Pay(first.TotalDue, first.DueDate);
         var carried = b.Loan.Schedule.Sum(i => i.CarriedInterestDue);
@@ -166,11 +160,8 @@ public class ValueDatedPlanPaymentTests
     public void A_plan_instalment_paid_in_grace_but_posted_after_the_breach_withdraws_the_breach()
     {
         var day40 = new DateOnly(2026, 2, 15).AddDays(40);
-        var b = LoanBuilder.Disbursed().CloseThrough(day40);
-        b.Then(RestructuringDecisions.Request(b.Loan, new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), "illness", [],
-            "agent-7", Guid.NewGuid(), day40, TestData.Now));
-        b.Then([.. RestructuringDecisions.Approve(b.Loan, "sup-1", day40, TestData.Now, BucketPolicy.Default)]);
-        var first = b.Loan.Schedule.First(i => i.Number >= b.Loan.Restructuring.FirstRestructuredInstallment);
+        var b = LoanBuilder.Disbursed().CloseThrough(day40).Restructure(new RestructureTerms(RestructureType.InstallmentPlan, 6, null, null, null), day40);
+        var first = b.FirstRestructured;
         var owed = first.TotalDue;
         b.CloseThrough(first.DueDate.AddDays(5)); // breached on day 4, escalated to legal review
         Assert.True(b.Loan.Restructuring.PlanBreached);
