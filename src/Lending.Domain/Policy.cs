@@ -21,6 +21,8 @@ public sealed class LendingPolicy
     public int DemandResponseDays { get; init; } = 15;
     /// <summary>Days after a rejected write-off before the ladder proposes it again, if the loan still qualifies (1–365).</summary>
     public int WriteOffReproposeDays { get; init; } = 30;
+    /// <summary>Whether the ladder's automatic notices still go out once a case is filed (legal's choice; default: they stop).</summary>
+    public bool NoticesAfterFiling { get; init; }
     public WorkQueueWeights WorkQueue { get; init; } = new();
 
     /// <summary>What is out of bounds, to refuse at start-up.</summary>

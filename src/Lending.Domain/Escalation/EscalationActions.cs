@@ -39,7 +39,7 @@ public static class EscalationActions
         {
             case EscalationAction.ReminderNotice or EscalationAction.DemandLetter:
                 var notice = Notices.For(loan, action, stage, date, (limits ?? LendingPolicy.Default).DemandResponseDays, templates)!;
-                return NoticeOutcome(loan, notice, stage, date, now, conduct ?? new ConductPolicy());
+                return NoticeOutcome(loan, notice, stage, date, now, conduct ?? new ConductPolicy(), (limits ?? LendingPolicy.Default).NoticesAfterFiling);
             case EscalationAction.AssignCollectorQueue when loan.Collections.Assignment is null:
                 return new(null, CollectionsDecisions.Assign(loan, AssigneeKind.Collector, queues.EarlyCollection, system, date, now));
             case EscalationAction.AssignSeniorQueue:
@@ -57,9 +57,10 @@ public static class EscalationActions
     /// Sent, held for quiet hours (once: a held notice is not held again, only tried again at the window's opening), or
     /// suppressed, each an event naming the rule that decided it (<see cref="NoticeConduct"/>).
     /// </summary>
-    private static Outcome NoticeOutcome(Loan loan, Notice notice, EscalationStage stage, DateOnly date, DateTimeOffset now, ConductPolicy conduct)
+    private static Outcome NoticeOutcome(Loan loan, Notice notice, EscalationStage stage, DateOnly date, DateTimeOffset now, ConductPolicy conduct,
+        bool noticesAfterFiling)
     {
-        switch (NoticeConduct.Judge(loan, notice, conduct, now))
+        switch (NoticeConduct.Judge(loan, notice, conduct, now, noticesAfterFiling))
         {
             case SendNotice send:
                 return new(notice, [new NoticeSent(loan.Id, notice.NoticeId, notice.Kind, notice.Channel, notice.Recipient, notice.Text, stage,

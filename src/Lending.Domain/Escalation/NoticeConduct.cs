@@ -27,14 +27,18 @@ public sealed record SuppressNotice(IReadOnlyList<string> Rules) : NoticeVerdict
 /// notify the consumer that it may invoke, or intends to invoke, a specified remedy. Under <c>US-RegF</c> a demand
 /// letter, which names the remedies, goes out despite a cease request (and only that rule): recorded as
 /// <see cref="RegFRemedyNotice"/>. <c>CN-NIFA</c> has no such exception.</item>
+/// <item>Once a case is filed, the court speaks to the borrower: automatic notices stop unless legal allows them
+/// (<see cref="LendingPolicy.NoticesAfterFiling"/>), suppressed under <see cref="CaseFiled"/>.</item>
 /// </list>
 /// </summary>
 public static class NoticeConduct
 {
     public const string RegFRemedyNotice = "reg_f.remedy_notice_after_cease";
+    public const string CaseFiled = "litigation.case_filed";
 
-    public static NoticeVerdict Judge(Loan loan, Notice notice, ConductPolicy policy, DateTimeOffset at)
+    public static NoticeVerdict Judge(Loan loan, Notice notice, ConductPolicy policy, DateTimeOffset at, bool noticesAfterFiling = false)
     {
+        if (loan.Litigation is { IsOpen: true, IsFiled: true } && !noticesAfterFiling) return new SuppressNotice([CaseFiled]);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(loan.Borrower.TimeZone);
         var channel = ChannelOf(notice.Channel);
         var broken = ConductGuard.Check(loan.Terms.ConductProfile, policy, loan.Collections, zone,

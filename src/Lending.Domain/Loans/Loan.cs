@@ -1,5 +1,6 @@
 using Lending.Domain.Collections;
 using Lending.Domain.Escalation;
+using Lending.Domain.Litigation;
 using Lending.Domain.Loans.Ledger;
 using Lending.Domain.Restructuring;
 using Lending.Domain.Products;
@@ -44,7 +45,8 @@ public sealed record Loan(
     int InterestChargedThrough = 0,
     IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null,
     DateOnly? WriteOffRejectedOn = null,
-    IReadOnlyDictionary<string, DateTimeOffset>? HeldNotices = null)
+    IReadOnlyDictionary<string, DateTimeOffset>? HeldNotices = null,
+    LitigationCase? Litigation = null)
 {
     private static IReadOnlyDictionary<string, DateTimeOffset>? Without(IReadOnlyDictionary<string, DateTimeOffset>? held, string id) =>
         held is null || !held.ContainsKey(id) ? held : held.Where(x => x.Key != id).ToDictionary();
@@ -203,6 +205,9 @@ public sealed record Loan(
                 CompletedActions = [.. loan.CompletedActions, s.NoticeId], HeldNotices = Without(loan.HeldNotices, s.NoticeId),
             },
             LegalReferralMade r => loan with { CompletedActions = [.. loan.CompletedActions, r.ActionId] },
+            // Closed loans keep their status: a case about a written-off loan is still a written-off loan.
+            LitigationReviewOpened o => loan with { Litigation = LitigationCase.Opened(o), Status = loan.IsClosed ? loan.Status : LoanStatus.Litigation },
+            ILitigationEvent e => Litigated(loan, loan.Litigation!.Evolve(e)),
             LoanPaidOff o => loan with
             {
                 Status = LoanStatus.PaidOff, ClosedOn = o.PaidOffOn, Bucket = DelinquencyBucket.Current, Stage = EscalationStage.None,
@@ -210,6 +215,15 @@ public sealed record Loan(
             _ => loan with { Collections = loan.Collections.Apply(@event) },
         };
     }
+
+    /// <summary>While a case is open the loan's status is litigation; once it ends, what its ledger and restructuring make it.</summary>
+    private static Loan Litigated(Loan loan, LitigationCase @case) => loan with
+    {
+        Litigation = @case,
+        Status = loan.Status != LoanStatus.Litigation || @case.IsOpen ? loan.Status
+            : loan.Restructuring.Restructured ? LoanStatus.Restructured
+            : loan.Bucket == DelinquencyBucket.Current ? LoanStatus.Active : LoanStatus.Overdue,
+    };
 
     /// <summary>Adds (sign 1) or takes back (sign −1) what allocation lines paid on each instalment.</summary>
     private static Installment[] Allocated(IReadOnlyList<Installment> installments, IReadOnlyList<AllocationLine> lines, int sign) =>
