@@ -1,6 +1,7 @@
 using JasperFx;
 using Lending.Api.Setup;
 using Lending.Api.Demo;
+using Lending.Api.Evidence;
 using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.Services.AddLendingHttp();
 builder.Services.AddLendingAuth(builder.Configuration, builder.Environment);
 builder.Services.AddLendingHealthChecks();
 builder.Services.AddLendingDemo(builder.Configuration);
+builder.Services.AddLendingEvidence();
 
 var app = builder.Build();
 app.CheckLendingPolicies(); // out-of-bounds policy numbers stop the service before it serves anything

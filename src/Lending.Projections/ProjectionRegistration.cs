@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Lending.Projections.Analytics;
+using Lending.Projections.Evidence;
 using Lending.Projections.Loans;
 using Marten;
 
@@ -30,6 +31,11 @@ public static class ProjectionRegistration
                 o.DeleteViewTypeOnTeardown<LoanAnalytics>();
                 foreach (var table in analytics.Tables) o.DeleteDataInTableOnTeardown(table.QualifiedName);
             });
+
+        // Async: the sealed log over every event of the store. Never torn down: a rebuild replays into it and changes nothing.
+        var evidence = new EvidenceLogSchema(options.DatabaseSchemaName, options.Events.DatabaseSchemaName);
+        options.Storage.ExtendedSchemaObjects.AddRange(evidence.Objects());
+        options.Projections.Add(new EvidenceLogProjection(evidence), ProjectionLifecycle.Async);
         return options;
     }
 }

@@ -18,6 +18,7 @@ public sealed class LendingOptions
     public EscalationOptions Escalation { get; set; } = new();
     public AnalyticsOptions Analytics { get; set; } = new();
     public PaymentOptions Payments { get; set; } = new();
+    public Evidence.EvidenceOptions Evidence { get; set; } = new();
     /// <summary>Policy numbers (<see cref="Lending.Domain.LendingPolicy"/>), checked against their bounds at start.</summary>
     public Lending.Domain.LendingPolicy Policy { get; set; } = new();
 

@@ -35,8 +35,15 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>Where letters wait for the print vendor.</summary>
     public string PrintOutbox { get; } = Path.Combine(Path.GetTempPath(), $"lending-print-{Guid.NewGuid():N}");
 
+    /// <summary>Checkpoints of the sealed log are stamped by this third-party stand-in.</summary>
+    public StubTimestampAuthority Tsa { get; private set; } = null!;
+
+    /// <summary>Where the development sealing key is generated for the test host.</summary>
+    public string EvidenceKeyDirectory { get; } = Path.Combine(Path.GetTempPath(), $"lending-evidence-{Guid.NewGuid():N}");
+
     public async Task InitializeAsync()
     {
+        Tsa = new StubTimestampAuthority(Clock);
         ConnectionString = await TestPostgres.CreateDatabaseAsync("lending_api");
         Host = await TestHosts.StartAsync(ConnectionString, Clock, NoticeDirectory, solo: true, batchSize: 2, new Dictionary<string, string>
         {
@@ -51,6 +58,8 @@ public sealed class AppFixture : IAsyncLifetime
             ["Lending:Notifications:SmsGateway:AttemptTimeoutSeconds"] = "2",
             ["Lending:Notifications:RetryCooldownSeconds:0"] = "1",
             ["Lending:Notifications:RetryCooldownSeconds:1"] = "1",
+            ["Lending:Evidence:DevelopmentKeyDirectory"] = EvidenceKeyDirectory,
+            ["Lending:Evidence:TimestampAuthorityUrl"] = Tsa.Url,
         });
     }
 
@@ -62,6 +71,8 @@ public sealed class AppFixture : IAsyncLifetime
         if (Directory.Exists(PrintOutbox)) Directory.Delete(PrintOutbox, recursive: true);
         await Smtp.DisposeAsync();
         await Gateway.DisposeAsync();
+        await Tsa.DisposeAsync();
+        if (Directory.Exists(EvidenceKeyDirectory)) Directory.Delete(EvidenceKeyDirectory, recursive: true);
     }
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
