@@ -49,7 +49,16 @@ public sealed class PdfReport(DocumentFonts fonts)
         return this;
     }
 
-    public byte[] Render(string title, string subject, DateTimeOffset documentDate)
+    /// <param name="footer">Printed at the foot of every page with "n/N" (two layout passes: the first counts the pages).</param>
+    public byte[] Render(string title, string subject, DateTimeOffset documentDate, string? footer = null)
+    {
+        if (footer is null) return Render(title, subject, documentDate, null, 0).Pdf;
+        _text.Add(footer + " 0123456789/");
+        var pages = Render(title, subject, documentDate, footer, 0).Pages;
+        return Render(title, subject, documentDate, footer, pages).Pdf;
+    }
+
+    private (byte[] Pdf, int Pages) Render(string title, string subject, DateTimeOffset documentDate, string? footer, int totalPages)
     {
         using var stream = new MemoryStream();
         var metadata = new SKDocumentPdfMetadata
@@ -62,12 +71,14 @@ public sealed class PdfReport(DocumentFonts fonts)
             Modified = documentDate.UtcDateTime,
         };
         using var typeface = fonts.For(_text);
+        int pages;
         using (var document = SKDocument.CreatePdf(stream, metadata))
         {
-            using var layout = new Layout(document, typeface);
+            using var layout = new Layout(document, typeface, footer, totalPages);
             foreach (var block in _blocks) block(layout);
+            pages = layout.Pages;
         }
-        return stream.ToArray();
+        return (stream.ToArray(), pages);
     }
 
     private sealed class Layout : IDisposable
@@ -81,12 +92,19 @@ public sealed class PdfReport(DocumentFonts fonts)
         private float _y;
         private int _page;
 
-        public Layout(SKDocument document, SKTypeface typeface)
+        private readonly string? _footer;
+        private readonly int _totalPages;
+
+        public Layout(SKDocument document, SKTypeface typeface, string? footer = null, int totalPages = 0)
         {
+            _footer = footer;
+            _totalPages = totalPages;
             _document = document;
             _typeface = typeface;
             _shaper = new SKShaper(typeface);
         }
+
+        public int Pages => _page;
 
         public void Space(float points) => _y += points;
 
@@ -131,7 +149,9 @@ public sealed class PdfReport(DocumentFonts fonts)
             _page++;
             _y = Margin;
             using var small = Font(7.5f, false);
-            _canvas.DrawShapedText(_shaper, $"{_page}", PageWidth - Margin, PageHeight - Margin / 2, SKTextAlign.Right, small, _ink);
+            _canvas.DrawShapedText(_shaper, _footer is null ? $"{_page}" : $"{_page}/{_totalPages}", PageWidth - Margin, PageHeight - Margin / 2,
+                SKTextAlign.Right, small, _ink);
+            if (_footer is not null) _canvas.DrawShapedText(_shaper, _footer, Margin, PageHeight - Margin / 2, SKTextAlign.Left, small, _ink);
         }
 
         /// <summary>Greedy line breaking: at spaces where there are any, else between characters (Chinese).</summary>

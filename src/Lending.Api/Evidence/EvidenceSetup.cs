@@ -12,6 +12,8 @@ public static class EvidenceSetup
         services.AddSingleton<EvidenceSigner>();
         services.AddHttpClient<TimestampAuthority>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<CheckpointSealer>();
+        services.AddSingleton<EvidenceRecord>();
+        services.AddSingleton<EvidenceBundleService>();
         services.AddHostedService<SealedLogGuard>();
         services.AddHostedService<CheckpointTimer>();
         return services;

@@ -10,5 +10,7 @@ namespace Lending.Projections.Loans;
 /// </summary>
 public partial class LoanProjection : SingleStreamProjection<Loan, Guid>
 {
-    public override Loan Evolve(Loan? snapshot, Guid id, IEvent e) => Loan.Evolve(snapshot, e.Data);
+    // A loan's evidence-access stream holds only pulls: it is not a loan and has no document.
+    public override Loan? Evolve(Loan? snapshot, Guid id, IEvent e) =>
+        e.Data is Lending.Domain.Litigation.EvidenceBundlePulled ? snapshot : Loan.Evolve(snapshot, e.Data);
 }

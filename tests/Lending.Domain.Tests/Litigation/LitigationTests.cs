@@ -243,3 +243,32 @@ public class LitigationTests
             Guid.NewGuid(), new DateTimeOffset(Review.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8))).Send);
     }
 }
+
+public class EvidenceAccessTests
+{
+    private static readonly LitigationActor Legal = new("legal-1", IsLegal: true);
+
+    [Fact]
+    public void Only_legal_pulls_with_a_purpose_for_a_date_the_loan_existed_and_the_business_date_reached()
+    {
+        var loan = LoanBuilder.Disbursed().Loan;
+        var today = new DateOnly(2026, 3, 1);
+        EvidenceAccess.EnsureMayPull(loan, today, "case (2026)沪0115民初12345号", Legal, today);
+        string Refused(DateOnly asOf, string? purpose, LitigationActor actor) =>
+            Assert.Throws<LendingRuleViolated>(() => EvidenceAccess.EnsureMayPull(loan, asOf, purpose, actor, today)).Code;
+        Assert.Equal("evidence.legal_only", Refused(today, "x", new("sup-1", IsLegal: false)));
+        Assert.Equal("evidence.purpose_required", Refused(today, " ", Legal));
+        Assert.Equal("evidence.purpose_too_long", Refused(today, new string('x', 501), Legal));
+        Assert.Equal("as_of.in_future", Refused(today.AddDays(1), "x", Legal));
+        Assert.Equal("evidence.before_loan", Refused(loan.DisbursedOn.AddDays(-1), "x", Legal));
+    }
+
+    [Fact]
+    public void The_evidence_access_stream_is_the_loans_own_and_never_the_loan_stream()
+    {
+        var id = LoanBuilder.LoanId;
+        Assert.Equal(EvidenceAccess.StreamFor(id), EvidenceAccess.StreamFor(id));
+        Assert.NotEqual(id, EvidenceAccess.StreamFor(id));
+        Assert.NotEqual(EvidenceAccess.StreamFor(id), EvidenceAccess.StreamFor(Guid.NewGuid()));
+    }
+}
