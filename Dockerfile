@@ -10,7 +10,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-micro
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
-    Lending__Notifications__Directory=/tmp/lending-notices
+    Lending__Notifications__Directory=/tmp/lending-notices \
+    Lending__Evidence__DevelopmentKeyDirectory=/tmp/lending-evidence
 EXPOSE 8080
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Lending.Api.dll"]
