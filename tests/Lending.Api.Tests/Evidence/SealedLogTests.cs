@@ -103,6 +103,29 @@ public class SealedLogTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task A_checkpoint_is_sealed_every_few_minutes_of_the_clock_when_the_log_has_grown()
+    {
+        await DefineCashProduct();
+        await DisburseLoan();
+        await WaitForProjections();
+        var sealer = Host.Services.GetRequiredService<CheckpointSealer>();
+        await using var session = App.Store.QuerySession();
+        var size = await sealer.SealedSizeAsync(session, CancellationToken.None);
+        Assert.Null(await sealer.FirstCoveringAsync(session, size - 1, CancellationToken.None));
+
+        App.Clock.Advance(TimeSpan.FromMinutes(6)); // Lending:Evidence:CheckpointMinutes is 5
+        Checkpoint? sealedByTimer = null;
+        for (var i = 0; i < 100 && sealedByTimer is null; i++)
+        {
+            await Task.Delay(100);
+            sealedByTimer = await sealer.FirstCoveringAsync(session, size - 1, CancellationToken.None);
+        }
+        Assert.NotNull(sealedByTimer);
+        Assert.Equal(size, sealedByTimer.TreeSize);
+        Assert.NotNull(sealedByTimer.TimestampToken);
+    }
+
+    [Fact]
     public async Task A_sealed_event_or_leaf_cannot_be_changed_or_deleted_and_a_replay_changes_nothing()
     {
         await DefineCashProduct();
