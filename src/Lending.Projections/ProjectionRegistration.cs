@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Lending.Projections.Analytics;
+using Lending.Projections.Collections;
 using Lending.Projections.Evidence;
 using Lending.Projections.Loans;
 using Marten;
@@ -9,10 +10,14 @@ namespace Lending.Projections;
 public static class ProjectionRegistration
 {
     /// <summary>Registers every projection of the lending service with its lifecycle.</summary>
-    public static StoreOptions AddLendingProjections(this StoreOptions options)
+    /// <param name="queueWeights">The work queue's scoring weights (policy; <see cref="LendingPolicy.Default"/>'s when null).</param>
+    public static StoreOptions AddLendingProjections(this StoreOptions options, Lending.Domain.WorkQueueWeights? queueWeights = null)
     {
-        // Inline: the write model and read-your-writes views.
-        options.Projections.Add<LoanProjection>(ProjectionLifecycle.Inline);
+        // Inline: the write model and read-your-writes views, with the work queues kept in the same transaction.
+        var queue = new WorkQueueSchema(options.DatabaseSchemaName);
+        options.Storage.ExtendedSchemaObjects.AddRange(queue.Objects());
+        options.Events.EnableSideEffectsOnInlineProjections = true;
+        options.Projections.Add(new LoanProjection(queue, queueWeights ?? Lending.Domain.LendingPolicy.Default.WorkQueue), ProjectionLifecycle.Inline);
 
         // Async (the daemon, HotCold: one node runs it): the risk analysts' pre-aggregated figures. A rebuild wipes
         // the per-loan state and every analytics table, then replays the event store.

@@ -21,7 +21,8 @@ public static class CloseBusinessDateHandler
 {
     public static async Task<OutgoingMessages> Handle(CloseBusinessDate message, IDocumentSession session,
         BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, IOptions<LendingOptions> options,
-        Lending.Domain.LendingPolicy policy, TimeProvider clock, ILogger<CloseBusinessDate> logger, CancellationToken ct)
+        Lending.Domain.LendingPolicy policy, Lending.Projections.Collections.WorkQueueSchema queues, TimeProvider clock,
+        ILogger<CloseBusinessDate> logger, CancellationToken ct)
     {
         var run = await session.LoadAsync<CobRun>(message.RunId, ct);
         if (run is null || run.NextDate != message.Date || run.Cursor != message.After)
@@ -33,8 +34,8 @@ public static class CloseBusinessDateHandler
 
         try
         {
-            return await CloseBatch(message, run, session, calendars, buckets, ladder, policy, options.Value.CloseOfBusiness.BatchSize, clock,
-                logger, ct);
+            return await CloseBatch(message, run, session, calendars, buckets, ladder, policy, queues, options.Value.CloseOfBusiness.BatchSize,
+                clock, logger, ct);
         }
         catch (Exception e) when (!IsTransient(e))
         {
@@ -54,8 +55,8 @@ public static class CloseBusinessDateHandler
         e is JasperFx.ConcurrencyException or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
 
     private static async Task<OutgoingMessages> CloseBatch(CloseBusinessDate message, CobRun run, IDocumentSession session,
-        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, Lending.Domain.LendingPolicy policy, int batchSize,
-        TimeProvider clock, ILogger logger, CancellationToken ct)
+        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, Lending.Domain.LendingPolicy policy,
+        Lending.Projections.Collections.WorkQueueSchema queues, int batchSize, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
         var loans = await session.LoadManyAsync<Loan>(ct, batch.Select(b => b.LoanId));
@@ -89,6 +90,8 @@ public static class CloseBusinessDateHandler
         var (closedRun, newCalendar) = CobDecisions.DateClosed(run, calendar, message.Date, batch.Count, clock.GetUtcNow())!.Value;
         session.Store(closedRun);
         session.Store(newCalendar);
+        // The queues of the loans this date did not touch, re-scored for it in one statement, with the date's last batch.
+        session.QueueSqlCommand(queues.Rescore(policy.WorkQueue), Lending.Projections.Collections.WorkQueueSchema.RescoreParameters(message.Date));
         logger.LogInformation("Closed business date {Date} (run {RunId}, {Loans} loans so far)", message.Date, run.Id, closedRun.LoansProcessed);
 
         if (closedRun.NextDate is { } nextDate) actions.Add(new CloseBusinessDate(run.Id, nextDate));

@@ -161,6 +161,8 @@ public static class LendingOptionsSetup
             return policy.Problems() is { Count: > 0 } problems ? throw new InvalidOperationException(string.Join(" ", problems)) : policy;
         });
         services.AddSingleton(new Lending.Projections.Analytics.AnalyticsSchema(MartenSetup.DocumentSchema));
+        services.AddSingleton(new Lending.Projections.Collections.WorkQueueSchema(MartenSetup.DocumentSchema));
+        services.AddHostedService<Collections.WorkQueueBackfill>();
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();
         services.AddSingleton<Portfolio.PortfolioGenerator>();

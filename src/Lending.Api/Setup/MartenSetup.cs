@@ -52,7 +52,8 @@ public static class MartenSetup
                 opts.Events.MetadataConfig.HeadersEnabled = true;
 
                 opts.RegisterLendingDocuments();
-                opts.AddLendingProjections();
+                opts.AddLendingProjections(
+                    (configuration.GetSection("Lending:Policy").Get<Lending.Domain.LendingPolicy>() ?? Lending.Domain.LendingPolicy.Default).WorkQueue);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()

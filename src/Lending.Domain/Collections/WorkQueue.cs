@@ -8,6 +8,16 @@ public sealed record WorkQueueItem(
     DateOnly? PromiseDueOn, int BrokenPromises, DateTimeOffset? LastContactAt, int Priority);
 
 /// <summary>
+/// A loan's place in its collector's queue as the read model stores it: the priority's inputs as of
+/// <see cref="ScoredOn"/> (the loan's last business date), and the priority they give then. <see cref="DpdRunning"/>: the
+/// DPD grows by a day each day until the loan's next event (past due, not paused), which is how a new business date
+/// re-scores the loans it did not touch.
+/// </summary>
+public sealed record WorkQueueEntry(
+    Guid LoanId, string AssigneeId, string BorrowerName, string Currency, DelinquencyBucket Bucket, int Dpd, bool DpdRunning,
+    decimal TotalOutstanding, DateOnly? PromiseDueOn, int BrokenPromises, DateTimeOffset? LastContactAt, DateOnly ScoredOn, int Priority);
+
+/// <summary>
 /// A collector's work queue, highest priority first, by an additive score whose weights are policy
 /// (<see cref="WorkQueueWeights"/>): days past due, balance, broken promises, a promise due today, contact recency.
 /// </summary>
@@ -28,6 +38,29 @@ public static class WorkQueue
         return new WorkQueueItem(loan.Id, loan.Borrower.Name, position.Dpd, loan.Bucket, position.TotalOutstanding, loan.Currency,
             c.OpenPromise?.DueOn, c.BrokenPromises, lastContact, priority);
     }
+
+    /// <summary>The loan's queue entry; null when it is in no collector's queue (unassigned, with an agency or mediator, or closed).</summary>
+    public static WorkQueueEntry? Entry(Loan loan, WorkQueueWeights? weights = null)
+    {
+        if (loan.IsClosed || loan.Collections.Assignment is not { Kind: AssigneeKind.Collector } a) return null;
+        var date = loan.LastBusinessDate;
+        var i = Item(loan, date, weights);
+        return new WorkQueueEntry(loan.Id, a.AssigneeId, i.BorrowerName, i.Currency, i.Bucket, i.Dpd, i.Dpd > 0 && !loan.IsPaused,
+            i.TotalOutstanding, i.PromiseDueOn, i.BrokenPromises, i.LastContactAt, date, i.Priority);
+    }
+
+    /// <summary>
+    /// <see cref="Item"/>'s score as a SQL expression over the stored inputs, for re-scoring a whole queue in one statement:
+    /// <paramref name="dpd"/> and <paramref name="today"/> are SQL expressions (the DPD on the day, the day). The weights are
+    /// integers from policy. Tests hold it equal to <see cref="Item"/>.
+    /// </summary>
+    public static string PrioritySql(WorkQueueWeights w, string dpd, string today) =>
+        $"least({w.PerDayPastDue} * ({dpd}), {w.MaxDayPoints})"
+        + $" + least({w.PerThousandOutstanding} * floor(total_outstanding / 1000), {w.MaxBalancePoints})::int"
+        + $" + {w.PerBrokenPromise} * broken_promises"
+        + $" + case when promise_due_on = {today} then {w.PromiseDueToday} else 0 end"
+        + $" + case when last_contact_at is null then {w.NeverContacted}"
+        + $" when (last_contact_at at time zone 'UTC')::date < {today} - {w.RecentContactDays} then {w.NotContactedRecently} else 0 end";
 
     public static IReadOnlyList<WorkQueueItem> Order(IEnumerable<Loan> loans, DateOnly today, WorkQueueWeights? weights = null) =>
         loans.Where(l => !l.IsClosed).Select(l => Item(l, today, weights))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Lending.Api.Auth;
 using Lending.Api.Tests.Infrastructure;
@@ -191,5 +192,78 @@ public class CollectionsTests(AppFixture app) : ApiTest(app)
         await (await As(Roles.Collector, s => { s.Get.Url("/collectors/agent-8/queue"); s.StatusCodeShouldBe(403); }, Agent))
             .ShouldBeProblem(403, "queue.not_yours");
         await As(Roles.Supervisor, s => s.Get.Url("/collectors/agent-8/queue"));
+    }
+
+    [Fact]
+    public async Task The_queue_is_read_in_pages_in_the_order_and_with_the_scores_the_domain_gives_after_days_nobody_touched()
+    {
+        // _loanId: contacted on 31 Jan, then nothing (current until 28 Feb): contact recency changes its score with no event.
+        await Record(Contact(at: "2026-01-31T11:00:00+08:00"));
+        var big = await DisburseLoan(80_000m);
+        var small = await DisburseLoan(2_000m);
+        var paid = await DisburseLoan(5_000m);
+        foreach (var loan in new[] { big, small, paid }) await Assign(loan, Agent);
+        await Assign(await DisburseLoan(), "agent-8");
+        await AdvanceDays(29); // 1 Mar: the instalments due 28 Feb are 1 day late
+        await Pay(paid, 2_000m, "on-time-ish");
+        await AdvanceDays(2);  // 3 Mar: within grace, no penalty events, DPD still grows
+
+        async Task<(List<JsonElement> Items, string? Next)> Page(int limit, string? cursor = null)
+        {
+            var page = await ReadJson(await As(Roles.Collector,
+                s => s.Get.Url($"/collectors/{Agent}/queue?limit={limit}{(cursor is null ? "" : $"&cursor={cursor}")}"), Agent));
+            var next = page.GetProperty("nextCursor");
+            return (page.GetProperty("loans").EnumerateArray().ToList(), next.ValueKind == JsonValueKind.Null ? null : next.GetString());
+        }
+
+        var whole = (await Page(500)).Items;
+        Assert.Equal(4, whole.Count);
+        var paged = new List<JsonElement>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var (items, next) = await Page(1, cursor);
+            paged.AddRange(items);
+            cursor = next;
+            pages++;
+        } while (cursor is not null);
+        Assert.Equal(4, pages);
+        Assert.Equal(whole.Select(i => i.GetProperty("loanId").GetGuid()), paged.Select(i => i.GetProperty("loanId").GetGuid()));
+
+        // The read model agrees with the domain's scoring of the loans themselves, for today.
+        await using var session = App.Store.QuerySession();
+        var loans = await session.LoadManyAsync<Lending.Domain.Loans.Loan>(whole.Select(i => i.GetProperty("loanId").GetGuid()));
+        var expected = Lending.Domain.Collections.WorkQueue.Order(loans, new DateOnly(2026, 3, 3));
+        Assert.Equal(expected.Select(e => (e.LoanId, e.Priority, e.Dpd, e.TotalOutstanding)),
+            whole.Select(i => (i.GetProperty("loanId").GetGuid(), i.GetProperty("priority").GetInt32(), i.GetProperty("dpd").GetInt32(),
+                i.GetProperty("totalOutstanding").GetDecimal())));
+        Assert.Contains(expected, e => e.Dpd == 3);
+
+        await (await As(Roles.Collector, s => { s.Get.Url($"/collectors/{Agent}/queue?limit=501"); s.StatusCodeShouldBe(422); }, Agent))
+            .ShouldBeProblem(422, "queue.limit");
+        await (await As(Roles.Collector, s => { s.Get.Url($"/collectors/{Agent}/queue?cursor=nonsense"); s.StatusCodeShouldBe(422); }, Agent))
+            .ShouldBeProblem(422, "queue.cursor");
+    }
+
+    [Fact]
+    public async Task A_database_from_before_the_queue_read_model_gets_its_queues_built_at_start()
+    {
+        await Assign(await DisburseLoan(30_000m), Agent);
+        await AdvanceDays(31);
+        var before = (await ReadJson(await As(Roles.Supervisor, s => s.Get.Url($"/collectors/{Agent}/queue")))).GetProperty("loans").GetRawText();
+        Assert.Equal(2, JsonDocument.Parse(before).RootElement.GetArrayLength());
+
+        var queues = Host.Services.GetRequiredService<Lending.Projections.Collections.WorkQueueSchema>();
+        await using (var session = App.Store.LightweightSession())
+        {
+            session.QueueSqlCommand($"truncate {queues.Table}");
+            await session.SaveChangesAsync();
+        }
+        Assert.Empty((await ReadJson(await As(Roles.Supervisor, s => s.Get.Url($"/collectors/{Agent}/queue")))).GetProperty("loans").EnumerateArray());
+
+        await Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Lending.Api.Collections.WorkQueueBackfill>().Single()
+            .StartAsync(CancellationToken.None);
+        Assert.Equal(before, (await ReadJson(await As(Roles.Supervisor, s => s.Get.Url($"/collectors/{Agent}/queue")))).GetProperty("loans").GetRawText());
     }
 }

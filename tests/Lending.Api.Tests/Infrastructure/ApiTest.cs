@@ -28,6 +28,7 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
         await using (var session = App.Store.LightweightSession())
         {
             session.QueueSqlCommand($"truncate {evidence.Leaves}, {evidence.Nodes}, {evidence.Checkpoints}");
+            session.QueueSqlCommand($"truncate {Host.Services.GetRequiredService<Lending.Projections.Collections.WorkQueueSchema>().Table}");
             await session.SaveChangesAsync();
         }
         await App.Store.Advanced.ResetAllData();
