@@ -32,8 +32,11 @@ public static class MartenSetup
                 opts.Connection(connectionString);
                 opts.DatabaseSchemaName = DocumentSchema;
                 opts.Events.DatabaseSchemaName = EventSchema;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
-                    configure: json => json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, configure: json =>
+                {
+                    json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+                    json.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { StateOnly } };
+                });
 
                 // The async daemon's leader election uses DistributedLock, which rejects multiplexed locks on a
                 // DbDataSource; holding the advisory lock in a transaction avoids that path.
@@ -63,6 +66,18 @@ public static class MartenSetup
         // Event timestamps come from the service's one clock, like every other instant.
         services.ConfigureMarten((sp, opts) => opts.Events.TimeProvider = sp.GetRequiredService<TimeProvider>());
         return services;
+    }
+
+    /// <summary>
+    /// The store keeps state, not what is derived from it: a domain type's get-only properties (a loan's schedule in force,
+    /// an instalment's amounts due, ...) are computed again on load, so they are not written. The domain needs no
+    /// attributes for it; what queries need of them is in duplicated columns (assignee, close-of-business date).
+    /// </summary>
+    private static void StateOnly(System.Text.Json.Serialization.Metadata.JsonTypeInfo info)
+    {
+        if (info.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object || info.Type.Assembly != typeof(Loan).Assembly) return;
+        for (var i = info.Properties.Count - 1; i >= 0; i--)
+            if (info.Properties[i].Set is null) info.Properties.RemoveAt(i);
     }
 
     private static void RegisterLendingDocuments(this StoreOptions opts)
