@@ -343,6 +343,30 @@ public class EvidenceBundleTests(AppFixture app) : ApiTest(app)
         await As(Roles.Collector, s => { s.Get.Url($"/loans/{loanId}/evidence-bundle/pulls"); s.StatusCodeShouldBe(403); });
     }
 
+    [Fact]
+    public async Task A_pull_before_the_log_has_sealed_the_loans_events_is_a_503_and_records_nothing()
+    {
+        await DefineCashProduct();
+        var coordinator = Host.Services.GetRequiredService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>();
+        var evidence = Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Lending.Api.Setup.LendingOptions>>().Value.Evidence;
+        var wait = evidence.SealWaitSeconds;
+        await coordinator.PauseAsync(); // the daemon, and so the sealed log, stands still
+        try
+        {
+            evidence.SealWaitSeconds = 1;
+            var loanId = await DisburseLoan();
+            await (await As(Roles.Legal, s => { s.Get.Url($"/loans/{loanId}/evidence-bundle?purpose=x"); s.StatusCodeShouldBe(503); }))
+                .ShouldBeProblem(503, "evidence.not_sealed_yet");
+            Assert.Empty((await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/evidence-bundle/pulls"))))
+                .GetProperty("pulls").EnumerateArray());
+        }
+        finally
+        {
+            evidence.SealWaitSeconds = wait;
+            await coordinator.DaemonForMainDatabase().StartAllAsync();
+        }
+    }
+
     private static async Task<int> Run(string dir, string file, params string[] args) => (await RunWithOutput(dir, file, args)).Code;
 
     private static async Task<(int Code, string Output)> RunWithOutput(string dir, string file, params string[] args)
