@@ -86,6 +86,8 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         AnsiConsole.MarkupLine("[bold]2/6[/] pgbench baseline: raw inserts of event-shaped rows");
         var sample = await SampleEventJson(connectionString, ct);
         (results.BaselineRowsPerSecond, results.BaselineClients) = await Baseline.MeasureAsync(connectionString, sample, Math.Min(input.SecondsFlag, 20), ct);
+        AnsiConsole.MarkupLine("    and the read baseline: the whole event table read in order and deserialized");
+        (results.SequentialReadEvents, results.SequentialReadSeconds) = await SequentialRead.MeasureAsync(connectionString, store, ct);
 
         // 3. The API on Kestrel; the async daemon catches the analytics projection up with the generated book.
         await host.StartAsync(ct);

@@ -44,10 +44,14 @@ public static class BenchmarkReport
         s.AppendLine();
         s.AppendLine($"Baseline: pgbench inserting event-shaped rows ({Baseline.RowsPerTransaction:N0} per transaction, {r.BaselineClients} clients): " +
                      $"**{N(r.BaselineRowsPerSecond)} rows/s**.");
+        s.AppendLine($"Read baseline: the whole event table read in sequence order and deserialized, one connection " +
+                     $"({N(r.SequentialReadEvents)} events in {N(r.SequentialReadSeconds, 1)} s): **{N(r.SequentialReadEventsPerSecond)} events/s**.");
         s.AppendLine();
-        s.AppendLine("| throughput | per second | of the baseline |");
-        s.AppendLine("| --- | ---: | ---: |");
-        foreach (var (label, rate) in Rates(r)) s.AppendLine($"| {label} | {N(rate)} | {Share(rate, r.BaselineRowsPerSecond)} |");
+        s.AppendLine("| throughput | per second | of the baseline | of the read baseline |");
+        s.AppendLine("| --- | ---: | ---: | ---: |");
+        foreach (var (label, rate) in Rates(r))
+            s.AppendLine($"| {label} | {N(rate)} | {Share(rate, r.BaselineRowsPerSecond)} | " +
+                         $"{(label.StartsWith("Analytics") ? Share(rate, r.SequentialReadEventsPerSecond) : "")} |");
         s.AppendLine();
         s.AppendLine($"Generator: {N(r.GeneratedEvents)} events in {N(r.GenerateSeconds, 1)} s, of which {N(r.GenerateDecideSeconds, 1)} s in the domain " +
                      $"(decisions, folding) and {N(r.GenerateSaveSeconds, 1)} s appending and committing through Marten. Analytics catch-up: " +

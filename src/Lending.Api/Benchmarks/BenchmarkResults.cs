@@ -31,6 +31,10 @@ public sealed class BenchmarkResults
     public IReadOnlyList<StatementTime> LoadStatements { get; set; } = [];
     public double BaselineRowsPerSecond { get; set; }
     public int BaselineClients { get; set; }
+    /// <summary>The read baseline: the whole event table read in order and deserialized (<see cref="SequentialRead"/>).</summary>
+    public long SequentialReadEvents { get; set; }
+    public double SequentialReadSeconds { get; set; }
+    public double SequentialReadEventsPerSecond => SequentialReadSeconds > 0 ? SequentialReadEvents / SequentialReadSeconds : 0;
     public double CatchUpSeconds { get; set; }
     public double CatchUpEventsPerSecond => GeneratedEvents / CatchUpSeconds;
     public List<CloseOfBusinessResult> CloseOfBusiness { get; set; } = [];
