@@ -58,10 +58,12 @@ public class PolicyNumberTests
     {
         // A 10-day-late loan of 12,000 never contacted, and a 2-day-late one with a promise due today.
         var late = LoanBuilder.Disbursed().CloseThrough(new DateOnly(2026, 2, 25)).Loan;
-        var promised = LoanBuilder.Disbursed().CloseThrough(new DateOnly(2026, 2, 17))
+        // (Its first instalment falls due on 23 Feb; a fixed id, so no order rests on a random one.)
+        var promised = LoanBuilder.Disbursed(on: new DateOnly(2026, 1, 23)).CloseThrough(new DateOnly(2026, 2, 24))
             .Then(new PromiseToPayMade(LoanBuilder.LoanId, Guid.NewGuid(), Guid.NewGuid(), 100m, new DateOnly(2026, 2, 25), "agent-7",
-                new DateOnly(2026, 2, 17))).Loan with { Id = Guid.NewGuid() };
+                new DateOnly(2026, 2, 24))).Loan with { Id = Guid.Parse("0195d0c4-0000-7000-8000-0000000000aa") };
         var today = new DateOnly(2026, 2, 25);
+        Assert.Equal((10, 2), (WorkQueue.Item(late, today).Dpd, WorkQueue.Item(promised, today).Dpd));
 
         Assert.Equal((10 + 12 + 15), WorkQueue.Item(late, today).Priority);
         var dpdFirst = new WorkQueueWeights { PerDayPastDue = 10, MaxDayPoints = 1_000, PromiseDueToday = 0 };
