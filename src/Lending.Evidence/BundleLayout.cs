@@ -22,6 +22,27 @@ public static class BundleLayout
     public const string MetaInf = "META-INF/";
     public const string Pull = "META-INF/pull.json";
     public const string PullSignature = "META-INF/pull.p7s";
+    public const string PullCertificate = "META-INF/pull-cert.pem";
+
+    /// <summary>Every name a bundle may hold; anything else (another case, a path, an extra file) is refused.</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Readme, Statement, Claim, Ledger, Contacts, Events, Proofs, Checkpoint, CheckpointSignature, CheckpointTimestamp,
+        SealingCertificate, TsaCertificate, Manifest, ManifestSums, Pull, PullSignature, PullCertificate,
+    };
+
+    /// <summary>The names a bundle must hold.</summary>
+    public static readonly IReadOnlyList<string> Required =
+    [
+        Readme, Statement, Claim, Ledger, Contacts, Events, Proofs, Checkpoint, CheckpointSignature, SealingCertificate, Manifest,
+        ManifestSums, Pull, PullSignature,
+    ];
+
+    /// <summary>The members of an events.jsonl line besides the leaf's own: its hash, its log position, and either its data or afterAsOf.</summary>
+    public static readonly IReadOnlySet<string> EventMembers = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "seq", "streamId", "version", "type", "businessDate", "timestamp", "dataSha256", "prevLeaf", "leaf", "position", "data", "afterAsOf",
+    };
 
     /// <summary>The zip entries' fixed time (the DOS epoch): no clock reaches the archive.</summary>
     public static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -45,7 +45,7 @@ public sealed record EventLeaf(
     /// <summary>An event's business date: its <c>businessDate</c> member, when it has one (loan events all do).</summary>
     public static string? BusinessDateOf(string json)
     {
-        using var doc = JsonDocument.Parse(json);
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
         return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("businessDate", out var d)
             && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
     }

@@ -19,6 +19,7 @@ public sealed class CheckpointSealer(IDocumentStore store, EvidenceLogSchema sch
     TimeProvider clock)
 {
     public const string LogName = "lending-evidence-log";
+    private const long CheckpointLock = 0x4c656e6445766964; // "LendEvid"
 
     public async Task<long> SealedSizeAsync(IQuerySession session, CancellationToken ct) =>
         (await session.QueryAsync<long>($"select coalesce(max(position), -1) + 1 from {schema.Leaves}", ct)).Single();
@@ -33,15 +34,20 @@ public sealed class CheckpointSealer(IDocumentStore store, EvidenceLogSchema sch
 
         var nodes = await EvidenceLogReads.PerfectNodesAsync(session, schema, Merkle.NodesFor([], size), ct);
         var root = Merkle.RangeHash(0, size, (level, index) => nodes[(level, index)]);
-        var at = clock.GetUtcNow();
+        // PostgreSQL keeps microseconds: the statement's time is the one stored.
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var at = new DateTimeOffset(now.Ticks - now.Ticks % 10, TimeSpan.Zero);
         var statement = Statement(size, root, at);
         var bytes = Encoding.UTF8.GetBytes(statement);
         var signature = signer.Sign(bytes, at);
         var token = tsa.Configured ? await tsa.StampAsync(bytes, ct) : null;
+        // Checkpoints only grow: under one lock, a size at or below one sealed already is not added (two nodes sealing at once
+        // must not slip a smaller checkpoint in after a larger one: "the first checkpoint that holds an event" never changes).
+        session.QueueSqlCommand("select pg_advisory_xact_lock(?)", CheckpointLock);
         session.QueueSqlCommand($"""
             insert into {schema.Checkpoints} (tree_size, root, sealed_at, statement, signature, certificate, timestamp_token)
-            values (?, ?, ?, ?, ?, ?, ?) on conflict (tree_size) do nothing
-            """, size, root, at, statement, signature, signer.CertificatePem, (object?)token ?? DBNull.Value);
+            select ?, ?, ?, ?, ?, ?, ? where not exists (select 1 from {schema.Checkpoints} where tree_size >= ?)
+            """, size, root, at, statement, signature, signer.CertificatePem, (object?)token ?? DBNull.Value, size);
         await session.SaveChangesAsync(ct);
         return await LoadAsync(session, size, ct);
     }
@@ -52,7 +58,7 @@ public sealed class CheckpointSealer(IDocumentStore store, EvidenceLogSchema sch
         ["log"] = LogName,
         ["treeSize"] = size,
         ["rootHash"] = Hex.Of(root),
-        ["sealedAt"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"),
+        ["sealedAt"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
     }.ToJsonString());
 
     /// <summary>The first checkpoint whose tree holds position <paramref name="position"/>.</summary>

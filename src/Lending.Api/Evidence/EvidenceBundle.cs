@@ -40,7 +40,7 @@ public static class EvidenceBundle
 
     public static EvidenceContent Build(EvidenceInput input, Documents.DocumentFonts fonts, string? tsaCertificatePem)
     {
-        var asOf = input.AsOf.ToString("yyyy-MM-dd");
+        var asOf = input.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var storedBySeq = input.Stored.ToDictionary(e => e.Seq);
         var lines = new StringBuilder();
         var leaves = new List<byte[]>();
@@ -90,7 +90,8 @@ public static class EvidenceBundle
             checkpoint = new
             {
                 treeSize = input.Checkpoint.TreeSize, rootHash = Hex.Of(input.Checkpoint.Root),
-                sealedAt = input.Checkpoint.SealedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"), timestamped = input.Checkpoint.TimestampToken is not null,
+                sealedAt = JsonNode.Parse(input.Checkpoint.Statement)!["sealedAt"]!.GetValue<string>(),
+                timestamped = input.Checkpoint.TimestampToken is not null,
             },
             statement = new
             {
@@ -173,7 +174,7 @@ public static class EvidenceBundle
             var owed = i.Replaced ? i.InterestDue : i.InterestOwedOn(asOf);
             yield return
                      [
-                         "installment", i.Number.ToString(CultureInfo.InvariantCulture), i.DueDate.ToString("yyyy-MM-dd"), "",
+                         "installment", i.Number.ToString(CultureInfo.InvariantCulture), i.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "",
                          JsonNamingPolicy.SnakeCaseLower.ConvertName(LoanPosition.StatusOf(i, asOf).ToString()),
                          A(i.Principal), A(i.PrincipalPaid), A(i.PrincipalDue),
                          A(i.Interest), A(i.InterestWaived), A(i.InterestPaid), A(i.InterestDue - owed), A(owed),
@@ -185,7 +186,7 @@ public static class EvidenceBundle
             var (lines, overpayment) = loan.AllocationOf(p);
             yield return
                      [
-                         "payment", "", p.PaidOn.ToString("yyyy-MM-dd"), p.Reference, "received",
+                         "payment", "", p.PaidOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Reference, "received",
                          "", A(lines.Sum(l => l.Principal)), "", "", A(lines.Sum(l => l.InterestWaived)), A(lines.Sum(l => l.Interest)), "", "",
                          "", A(lines.Sum(l => l.Penalty)), "", "", A(lines.Sum(l => l.Fees)), "", A(overpayment),
                      ];
@@ -204,7 +205,7 @@ public static class EvidenceBundle
                      [
                          c.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture), N(c.Channel), N(c.Direction), N(c.Party),
                          N(c.Outcome), c.Summary, c.Agent, c.RecordedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                         c.BusinessDate.ToString("yyyy-MM-dd"), c.ContactId.ToString(),
+                         c.BusinessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.ContactId.ToString(),
                      ];
         }
     }
@@ -219,7 +220,11 @@ public static class EvidenceBundle
            openssl cms -verify -binary -inform DER -in checkpoint.p7s -content checkpoint.json -CAfile 出借人公布的证书.pem -purpose any -out /dev/null
            （sealing-cert.pem 为包内附带的证书；请将其 SHA-256 指纹与出借人公布的指纹比对：openssl x509 -in sealing-cert.pem -noout -fingerprint -sha256）
         3. 第三方时间戳（如有 checkpoint.tsr）：
-           openssl ts -verify -data checkpoint.json -in checkpoint.tsr -token_in -CAfile 时间戳机构证书.pem
+           openssl ts -verify -data checkpoint.json -in checkpoint.tsr -token_in -CAfile 时间戳机构公布的证书.pem
+           （包内 tsa-cert.pem 仅供参考，须以时间戳机构公布的证书核验）
+        3a. 本次调取的签章（覆盖 manifest.json，从而覆盖所有文件、截至日与事件范围）：
+           openssl cms -verify -binary -inform DER -in META-INF/pull.p7s -content META-INF/pull.json -CAfile 出借人公布的证书.pem -purpose any -out /dev/null
+           并核对 pull.json 中的 manifestSha256 等于 sha256sum manifest.json 的结果。
         4. 事件与证明：events.jsonl 每行一个事件；叶哈希 = SHA-256(0x00 ‖ 规范化 JSON 的叶字段)，data 的 SHA-256 为规范化 JSON
            （键按 UTF-16 排序、无空白、数字原样）；每个事件的 prevLeaf 等于上一版本事件的叶哈希（从第 1 版起无缺失）；
            proofs.json 给出每个叶在签名检查点（checkpoint.json）中的 RFC 6962 包含证明。截至日后的事件只列出叶字段（afterAsOf）。
@@ -232,8 +237,13 @@ public static class EvidenceBundle
            openssl cms -verify -binary -inform DER -in checkpoint.p7s -content checkpoint.json -CAfile lender-published-cert.pem -purpose any -out /dev/null
            (sealing-cert.pem is the certificate carried in the bundle; compare its SHA-256 fingerprint with the one the lender
            publishes: openssl x509 -in sealing-cert.pem -noout -fingerprint -sha256)
-        3. The third-party timestamp (when checkpoint.tsr is present):
-           openssl ts -verify -data checkpoint.json -in checkpoint.tsr -token_in -CAfile tsa-cert.pem
+        3. The third-party timestamp (when checkpoint.tsr is present), against the certificate the TSA publishes (tsa-cert.pem
+           in the bundle is for reference only):
+           openssl ts -verify -data checkpoint.json -in checkpoint.tsr -token_in -CAfile tsa-published-cert.pem
+        3a. The lender's seal over this pull, which names manifest.json's SHA-256 and so covers every file, the as-of date and
+           the events' extent:
+           openssl cms -verify -binary -inform DER -in META-INF/pull.p7s -content META-INF/pull.json -CAfile lender-published-cert.pem -purpose any -out /dev/null
+           and check that pull.json's manifestSha256 is what sha256sum manifest.json prints.
         4. Events and proofs: events.jsonl has one event per line. leaf = SHA-256(0x00 ‖ canonical JSON of the leaf fields);
            dataSha256 = SHA-256 of the data's canonical JSON (members sorted by UTF-16 code units, no whitespace, numbers as
            written). Each event's prevLeaf is the previous version's leaf, from version 1 with no gap. proofs.json holds each
@@ -242,7 +252,8 @@ public static class EvidenceBundle
         5. Amounts: in ledger.csv each instalment's charged − paid − waived − interest not yet owed = outstanding; their sums are
            the amounts owed in statement.pdf and claim.json.
         Or run the open verifier: verify-bundle THIS.zip --cert lender-cert.pem
-        META-INF/ holds who pulled this copy, when and why, sealed by the lender; it is the only part that differs between pulls.
+        META-INF/ holds who pulled this copy, when and why, sealed by the lender (pull-cert.pem: the certificate of that seal);
+        it is the only part that differs between pulls.
 
         """.Replace("\r", "");
 }

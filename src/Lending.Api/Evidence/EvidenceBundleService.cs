@@ -25,10 +25,8 @@ public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSche
     public async Task<PulledBundle> PullAsync(IDocumentSession session, Loan loan, IReadOnlyList<JasperFx.Events.IEvent> stream, DateOnly asOf,
         string purpose, string pulledBy, DateOnly today, CancellationToken ct)
     {
-        var included = stream.Where(e => e.Data is ILoanEvent le && le.BusinessDate <= asOf).ToList();
-        var loanAsOf = Loan.AsOf(stream.Select(e => e.Data), asOf)!;
-
-        var last = await SealedPositionAsync(session, included.Max(e => e.Sequence), ct);
+        var last = await SealedPositionAsync(session,
+            stream.Where(e => e.Data is ILoanEvent le && le.BusinessDate <= asOf).Max(e => e.Sequence), ct);
         var checkpoint = await sealer.FirstCoveringAsync(session, last, ct);
         if (checkpoint is null)
         {
@@ -39,6 +37,10 @@ public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSche
 
         var leaves = await record.LeavesAsync(session, loan.Id, checkpoint.TreeSize, ct);
         var stored = await record.StoredEventsAsync(session, loan.Id, ct);
+        // The statement, ledger and claim are drawn from exactly the events the bundle proves: those in the checkpoint.
+        var sealedSeqs = leaves.Select(l => l.Seq).ToHashSet();
+        var included = stream.Where(e => sealedSeqs.Contains(e.Sequence) && e.Data is ILoanEvent le && le.BusinessDate <= asOf).ToList();
+        var loanAsOf = Loan.AsOf(included.Select(e => e.Data), asOf)!;
         var nodes = await EvidenceLogReads.PerfectNodesAsync(session, schema, Merkle.NodesFor(leaves.Select(l => l.Position), checkpoint.TreeSize), ct);
         var proofs = leaves.ToDictionary(l => l.Position,
             l => Merkle.InclusionProof(l.Position, checkpoint.TreeSize, (level, index) => nodes[(level, index)]));
@@ -52,10 +54,10 @@ public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSche
         var pullJson = Encoding.UTF8.GetBytes(CanonicalJson.Canonicalize(new JsonObject
         {
             ["loanId"] = loan.Id.ToString("D"),
-            ["asOf"] = asOf.ToString("yyyy-MM-dd"),
+            ["asOf"] = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["purpose"] = purpose,
             ["pulledBy"] = pulledBy,
-            ["pulledAt"] = pulledAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"),
+            ["pulledAt"] = pulledAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             ["contentRoot"] = content.ContentRoot,
             ["manifestSha256"] = content.ManifestSha256,
             ["checkpointTreeSize"] = checkpoint.TreeSize,
@@ -63,7 +65,8 @@ public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSche
         session.Events.Append(EvidenceAccess.StreamFor(loan.Id), pull);
         await session.SaveChangesAsync(ct);
 
-        var zip = EvidenceBundle.Zip([.. content.Files, (BundleLayout.Pull, pullJson), (BundleLayout.PullSignature, signer.Sign(pullJson, pulledAt))]);
+        var zip = EvidenceBundle.Zip([.. content.Files, (BundleLayout.Pull, pullJson), (BundleLayout.PullSignature, signer.Sign(pullJson, pulledAt)),
+            (BundleLayout.PullCertificate, Encoding.UTF8.GetBytes(signer.CertificatePem))]);
         return new PulledBundle(zip, pull);
     }
 

@@ -22,7 +22,7 @@ public static class StatementPdf
         var loan = input.Loan;
         var events = input.Events;
         string M(decimal v) => $"{v.ToString("N2", CultureInfo.InvariantCulture)} {loan.Currency}";
-        static string D(DateOnly d) => d.ToString("yyyy-MM-dd");
+        static string D(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         static string T(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         static string N(object v) => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()!);
         static string Pct(decimal r) => (r * 100m).ToString("0.####", CultureInfo.InvariantCulture) + "%";
@@ -144,7 +144,7 @@ public static class StatementPdf
     private static void Section(PdfReport report, string title, IEnumerable<object> events, Func<object, string?> describe)
     {
         var rows = events.OfType<ILoanEvent>().Select(e => (e, text: describe(e))).Where(x => x.text is not null)
-            .Select(x => (IReadOnlyList<string>)[x.e.BusinessDate.ToString("yyyy-MM-dd"), x.text!]).ToList();
+            .Select(x => (IReadOnlyList<string>)[x.e.BusinessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), x.text!]).ToList();
         report.Subheading(title);
         if (rows.Count == 0) report.Paragraph("无 None.");
         else report.Table(["日期 Date", "内容 What happened"], rows, [1, 6]);
@@ -168,12 +168,12 @@ public static class StatementPdf
                                  $"penalty {m(j.Award.Penalty)} + fees {m(j.Award.Fees)} + costs {m(j.Award.Costs)}",
             JudgmentAppealed a => $"上诉 appealed by {JsonNamingPolicy.SnakeCaseLower.ConvertName(a.Appellant.ToString())} to {a.Court}",
             EnforcementApplied x => $"申请执行 enforcement at {x.Court}, case {x.CaseNumber}",
-            DishonestDebtorListed l => $"失信被执行人 listed by {l.Court}, decision {l.DecisionNumber}" + (l.ListedUntil is { } u ? $" until {u:yyyy-MM-dd}" : ""),
+            DishonestDebtorListed l => $"失信被执行人 listed by {l.Court}, decision {l.DecisionNumber}" + (l.ListedUntil is { } u ? " until " + u.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : ""),
             DishonestDebtorListingRemoved r => $"移出失信名单 listing removed, decision {r.DecisionNumber}",
             LitigationSettled s => "和解 settled" + (s.Amount is { } a ? $" for {m(a)}" : ""),
             LitigationWithdrawn => "撤诉 withdrawn",
             _ => e.GetType().Name,
         };
-        return $"{what}; step date {e.StepDate:yyyy-MM-dd}; by {e.RecordedBy}{(e.Notes is null ? "" : $"; {e.Notes}")}";
+        return $"{what}; step date {e.StepDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; by {e.RecordedBy}{(e.Notes is null ? "" : $"; {e.Notes}")}";
     }
 }

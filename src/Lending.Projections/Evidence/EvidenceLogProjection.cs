@@ -54,10 +54,12 @@ public sealed class EvidenceLogProjection : ProjectionBase, IProjection
             """, ct, lastSeq, through);
         var parsed = rows.Select(r => JsonDocument.Parse(r).RootElement).ToList();
         var streams = parsed.Select(r => r.GetProperty("streamId").GetGuid()).Distinct().ToArray();
-        var previous = (await operations.QueryAsync<string>($"""
-            select distinct on (stream_id) stream_id::text || ' ' || encode(leaf, 'hex') from {_schema.Leaves}
+        var heads = (await operations.QueryAsync<string>($"""
+            select distinct on (stream_id) stream_id::text || ' ' || encode(leaf, 'hex') || ' ' || version::text from {_schema.Leaves}
             where stream_id = any(?) order by stream_id, version desc
-            """, ct, streams)).Select(s => s.Split(' ')).ToDictionary(s => Guid.Parse(s[0]), s => s[1]);
+            """, ct, streams)).Select(s => s.Split(' ')).ToDictionary(s => Guid.Parse(s[0]), s => (Leaf: s[1], Version: long.Parse(s[2])));
+        var previous = heads.ToDictionary(h => h.Key, h => h.Value.Leaf);
+        var sealedVersions = heads.ToDictionary(h => h.Key, h => h.Value.Version);
 
         var positions = new List<long>();
         var seqs = new List<long>();
@@ -71,6 +73,13 @@ public sealed class EvidenceLogProjection : ProjectionBase, IProjection
         foreach (var r in parsed)
         {
             var streamId = r.GetProperty("streamId").GetGuid();
+            // A stream is sealed version after version: an event that would leave a gap in its chain stops the log, loudly,
+            // rather than sealing a stream with a hole (it could only come from an event committed below the high-water mark).
+            var version = r.GetProperty("version").GetInt64();
+            if (version != sealedVersions.GetValueOrDefault(streamId) + 1)
+                throw new InvalidOperationException($"Evidence log: stream {streamId} version {version} follows sealed version " +
+                                                    $"{sealedVersions.GetValueOrDefault(streamId)}; refusing to seal a gap.");
+            sealedVersions[streamId] = version;
             var leaf = EventLeaf.For(r.GetProperty("seq").GetInt64(), streamId, r.GetProperty("version").GetInt64(),
                 r.GetProperty("type").GetString()!, r.GetProperty("timestamp").GetString()!, r.GetProperty("data").GetString()!,
                 previous.GetValueOrDefault(streamId));

@@ -143,7 +143,7 @@ public class EvidenceBundleTests(AppFixture app) : ApiTest(app)
         Assert.Equal(files.Keys.Where(k => !k.StartsWith("META-INF/") && k != BundleLayout.ManifestSums).Order(), sums.Keys.Order());
         Assert.All(sums, s => Assert.Equal(s.Value, EvidenceBundle.Sha(files[s.Key])));
         foreach (var name in new[] { "README.txt", "statement.pdf", "claim.json", "ledger.csv", "contacts.csv", "events.jsonl", "proofs.json",
-                     "checkpoint.json", "checkpoint.p7s", "checkpoint.tsr", "sealing-cert.pem", "tsa-cert.pem", "manifest.json", "META-INF/pull.json", "META-INF/pull.p7s" })
+                     "checkpoint.json", "checkpoint.p7s", "checkpoint.tsr", "sealing-cert.pem", "tsa-cert.pem", "manifest.json", "META-INF/pull.json", "META-INF/pull.p7s", "META-INF/pull-cert.pem" })
             Assert.True(files.ContainsKey(name), name);
 
         // The events: the loan's stream from v1, each up to the as-of date with its data, the 3 Mar ones as leaf fields only.
@@ -281,6 +281,40 @@ public class EvidenceBundleTests(AppFixture app) : ApiTest(app)
         reordered[BundleLayout.Events] = Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n")));
         Assert.Contains(BundleVerifier.Verify(Zip(Rehashed(reordered)), Lender).Failures, f => f.Contains("out of order") || f.Contains("chain"));
 
+        // The lender's seal over the pull stripped: without it nothing binds the statement, the claim or the as-of date.
+        var stripped = Entries(zip);
+        foreach (var name in new[] { BundleLayout.Pull, BundleLayout.PullSignature, BundleLayout.PullCertificate }) stripped.Remove(name);
+        Assert.Contains(BundleVerifier.Verify(Zip(Rehashed(stripped)), Lender).Failures, f => f.StartsWith("META-INF/pull.json: missing"));
+
+        // The as-of date moved, or the stream's last event dropped, with every hash and count recomputed: the seal names other content.
+        var moved = Entries(zip);
+        var movedManifest = JsonNode.Parse(moved[BundleLayout.Manifest])!;
+        movedManifest["asOf"] = "2026-02-01";
+        moved[BundleLayout.Manifest] = Encoding.UTF8.GetBytes(movedManifest.ToJsonString());
+        Assert.Contains(BundleVerifier.Verify(Zip(Rehashed(moved)), Lender).Failures, f => f.StartsWith("pull: names other content"));
+        var tail = Entries(zip);
+        var tailLines = Encoding.UTF8.GetString(tail[BundleLayout.Events]).Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipLast(1).ToList();
+        tail[BundleLayout.Events] = Encoding.UTF8.GetBytes(string.Concat(tailLines.Select(l => l + "\n")));
+        var tailManifest = JsonNode.Parse(tail[BundleLayout.Manifest])!;
+        tailManifest["stream"]!["lastVersion"] = tailLines.Count;
+        tailManifest["stream"]!["eventsUpToAsOf"] = tailLines.Count;
+        tailManifest["contentRoot"] = Hex.Of(Merkle.Root(tailLines.Select(l => Hex.Parse(JsonNode.Parse(l)!["leaf"]!.GetValue<string>())).ToList()));
+        tail[BundleLayout.Manifest] = Encoding.UTF8.GetBytes(tailManifest.ToJsonString());
+        Assert.Contains(BundleVerifier.Verify(Zip(Rehashed(tail)), Lender).Failures, f => f.StartsWith("pull: names other content"));
+
+        // A file the bundle does not have (another case, a path), and an event line with a repeated member.
+        var extra = Entries(zip);
+        extra["Statement.pdf"] = extra[BundleLayout.Statement];
+        extra["META-INF/../statement.pdf"] = extra[BundleLayout.Statement];
+        var extraReport = BundleVerifier.Verify(Zip(extra), Lender);
+        Assert.Contains(extraReport.Failures, f => f.StartsWith("Statement.pdf: not a file of an evidence bundle"));
+        Assert.Contains(extraReport.Failures, f => f.StartsWith("META-INF/../statement.pdf: not a file of an evidence bundle"));
+        var repeated = Entries(zip);
+        var repeatedLines = Encoding.UTF8.GetString(repeated[BundleLayout.Events]).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        repeatedLines[0] = repeatedLines[0].Replace("{\"businessDate\"", "{\"data\":{},\"businessDate\"");
+        repeated[BundleLayout.Events] = Encoding.UTF8.GetBytes(string.Concat(repeatedLines.Select(l => l + "\n")));
+        Assert.False(BundleVerifier.Verify(Zip(Rehashed(repeated)), Lender).Holds);
+
         // The checkpoint swapped for a later one (genuinely signed), hashes and the manifest recomputed: the proofs fail.
         await AdvanceDays(1);
         await WaitForProjections();
@@ -314,6 +348,9 @@ public class EvidenceBundleTests(AppFixture app) : ApiTest(app)
             await File.WriteAllTextAsync(cert, Lender.ExportCertificatePem());
             var verifier = Path.Combine(AppContext.BaseDirectory, "verify-bundle.dll");
             Assert.Equal(0, await Run(dir, "dotnet", verifier, good, "--cert", cert));
+            Assert.Equal(0, await Run(dir, "dotnet", verifier, good, $"--cert={cert}", "--quiet"));
+            Assert.Equal(2, await Run(dir, "dotnet", verifier, good)); // no lender certificate: nothing is proved
+            Assert.Equal(2, await Run(dir, "dotnet", verifier, good, "--cert", cert, "--certs", cert));
             var (code, output) = await RunWithOutput(dir, "dotnet", verifier, bad, "--cert", cert);
             Assert.Equal(1, code);
             Assert.Contains("FAIL", output);
