@@ -55,8 +55,8 @@ public sealed class EvidenceLogProjection : ProjectionBase, IProjection
         var parsed = rows.Select(r => JsonDocument.Parse(r).RootElement).ToList();
         var streams = parsed.Select(r => r.GetProperty("streamId").GetGuid()).Distinct().ToArray();
         var heads = (await operations.QueryAsync<string>($"""
-            select distinct on (stream_id) stream_id::text || ' ' || encode(leaf, 'hex') || ' ' || version::text from {_schema.Leaves}
-            where stream_id = any(?) order by stream_id, version desc
+            select s.id::text || ' ' || encode(l.leaf, 'hex') || ' ' || l.version::text from unnest(?::uuid[]) s(id)
+            cross join lateral (select leaf, version from {_schema.Leaves} where stream_id = s.id order by version desc limit 1) l
             """, ct, streams)).Select(s => s.Split(' ')).ToDictionary(s => Guid.Parse(s[0]), s => (Leaf: s[1], Version: long.Parse(s[2])));
         var previous = heads.ToDictionary(h => h.Key, h => h.Value.Leaf);
         var sealedVersions = heads.ToDictionary(h => h.Key, h => h.Value.Version);
