@@ -12,6 +12,8 @@ public sealed class EvidenceOptions
     public string DevelopmentKeyDirectory { get; set; } = "../../.local/evidence";
     /// <summary>An RFC 3161 timestamp authority (e.g. a national time service's TSA); checkpoints are stamped when set.</summary>
     public string? TimestampAuthorityUrl { get; set; }
+    /// <summary>The TSA's published certificate (PEM): a token signed by anyone else is refused. Recommended with the URL.</summary>
+    public string? TimestampAuthorityCertificatePath { get; set; }
     /// <summary>How long a bundle pull waits for the sealed log to catch up with the loan's events, in seconds.</summary>
     public int SealWaitSeconds { get; set; } = 10;
 }

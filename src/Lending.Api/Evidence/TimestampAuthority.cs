@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
 namespace Lending.Api.Evidence;
@@ -12,6 +13,9 @@ namespace Lending.Api.Evidence;
 public sealed class TimestampAuthority(HttpClient http, IOptions<Setup.LendingOptions> options)
 {
     public bool Configured => !string.IsNullOrWhiteSpace(options.Value.Evidence.TimestampAuthorityUrl);
+
+    private X509Certificate2? Pinned() => options.Value.Evidence.TimestampAuthorityCertificatePath is { Length: > 0 } path
+        ? X509Certificate2.CreateFromPem(File.ReadAllText(path)) : null;
 
     /// <summary>The token over SHA-256(<paramref name="content"/>), DER-encoded.</summary>
     public async Task<byte[]> StampAsync(byte[] content, CancellationToken ct)
@@ -25,8 +29,12 @@ public sealed class TimestampAuthority(HttpClient http, IOptions<Setup.LendingOp
         using var response = await http.PostAsync(options.Value.Evidence.TimestampAuthorityUrl, body, ct);
         response.EnsureSuccessStatusCode();
         var token = request.ProcessResponse(await response.Content.ReadAsByteArrayAsync(ct), out _);
-        if (!token.VerifySignatureForHash(hash, HashAlgorithmName.SHA256, out _, extraCandidates: null))
+        var pinned = Pinned();
+        if (!token.VerifySignatureForHash(hash, HashAlgorithmName.SHA256, out var signer, pinned is null ? null : new X509Certificate2Collection(pinned)))
             throw new CryptographicException("The timestamp authority's token does not verify.");
+        // Anyone between the service and the TSA could answer with a token of their own: only the TSA's certificate will do.
+        if (pinned is not null && !signer!.RawData.AsSpan().SequenceEqual(pinned.RawData))
+            throw new CryptographicException($"The timestamp token is signed by {signer.Subject}, not by the configured TSA {pinned.Subject}.");
         return token.AsSignedCms().Encode();
     }
 }

@@ -126,6 +126,29 @@ public class SealedLogTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task A_timestamp_token_from_anyone_but_the_configured_authority_is_refused()
+    {
+        await DefineCashProduct();
+        await DisburseLoan();
+        await WaitForProjections();
+        var evidence = Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Lending.Api.Setup.LendingOptions>>().Value.Evidence;
+        var pinned = evidence.TimestampAuthorityCertificatePath;
+        var other = Path.Combine(App.EvidenceKeyDirectory, "another-tsa.pem");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+            await File.WriteAllTextAsync(other, new CertificateRequest("CN=Another Time Stamping Authority", key, HashAlgorithmName.SHA256)
+                .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)).ExportCertificatePem());
+        var sealer = Host.Services.GetRequiredService<CheckpointSealer>();
+        try
+        {
+            evidence.TimestampAuthorityCertificatePath = other;
+            var refused = await Assert.ThrowsAsync<CryptographicException>(() => sealer.SealAsync(CancellationToken.None));
+            Assert.Contains("not by the configured TSA", refused.Message);
+        }
+        finally { evidence.TimestampAuthorityCertificatePath = pinned; }
+        Assert.NotNull((await sealer.SealAsync(CancellationToken.None))!.TimestampToken);
+    }
+
+    [Fact]
     public async Task A_sealed_event_or_leaf_cannot_be_changed_or_deleted_and_a_replay_changes_nothing()
     {
         await DefineCashProduct();

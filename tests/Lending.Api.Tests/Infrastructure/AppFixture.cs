@@ -44,6 +44,8 @@ public sealed class AppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Tsa = new StubTimestampAuthority(Clock);
+        Directory.CreateDirectory(EvidenceKeyDirectory);
+        await File.WriteAllTextAsync(Path.Combine(EvidenceKeyDirectory, "tsa-published.pem"), Tsa.Certificate.ExportCertificatePem());
         ConnectionString = await TestPostgres.CreateDatabaseAsync("lending_api");
         Host = await TestHosts.StartAsync(ConnectionString, Clock, NoticeDirectory, solo: true, batchSize: 2, new Dictionary<string, string>
         {
@@ -60,6 +62,7 @@ public sealed class AppFixture : IAsyncLifetime
             ["Lending:Notifications:RetryCooldownSeconds:1"] = "1",
             ["Lending:Evidence:DevelopmentKeyDirectory"] = EvidenceKeyDirectory,
             ["Lending:Evidence:TimestampAuthorityUrl"] = Tsa.Url,
+            ["Lending:Evidence:TimestampAuthorityCertificatePath"] = Path.Combine(EvidenceKeyDirectory, "tsa-published.pem"),
         });
     }
 
