@@ -65,7 +65,7 @@ public static class GetWorkQueueEndpoint
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static DelinquencyBucket ParseBucket(string bucket) =>
-        Enum.GetValues<DelinquencyBucket>().First(b => WorkQueueSchema.Bucket(b) == bucket);
+        Enum.GetValues<DelinquencyBucket>().First(b => Lending.Domain.Analytics.RollState.BucketName(b) == bucket);
 
     private static string Encode(Cursor c) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.Priority}:{c.Dpd}:{c.LoanId:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');

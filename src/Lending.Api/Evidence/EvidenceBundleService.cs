@@ -73,11 +73,13 @@ public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSche
     /// <summary>The log position of the event with sequence <paramref name="seq"/>, waiting a little for the daemon to seal it.</summary>
     private async Task<long> SealedPositionAsync(IQuerySession session, long seq, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(options.Value.Evidence.SealWaitSeconds);
+        // Elapsed time of a wait on the daemon, not an instant of lending logic: a monotonic stopwatch, which the test clock
+        // (standing still) must not stretch into a hang.
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             if (await record.PositionOfAsync(session, seq, ct) is { } position) return position;
-            if (DateTime.UtcNow > deadline)
+            if (waiting.Elapsed.TotalSeconds > options.Value.Evidence.SealWaitSeconds)
                 throw new LendingRuleViolated("evidence.not_sealed_yet",
                     "The loan's latest events are not sealed yet (the sealed log runs a little behind); try again in a few seconds.",
                     RefusalKind.Unavailable);

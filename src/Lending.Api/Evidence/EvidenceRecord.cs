@@ -16,9 +16,8 @@ public sealed class EvidenceRecord(EvidenceLogSchema schema)
 {
     public async Task<List<StoredEvent>> StoredEventsAsync(IQuerySession session, Guid streamId, CancellationToken ct) =>
         (await session.QueryAsync<string>($"""
-            select json_build_object('seq', seq_id, 'streamId', stream_id, 'version', version, 'type', type,
-              'timestamp', to_char(timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'data', data::text)::text
-            from {schema.Events} where stream_id = ? order by version
+            select {EvidenceLogSchema.EventRowJson}
+            from {schema.Events} e where e.stream_id = ? order by e.version
             """, ct, streamId)).Select(r => JsonSerializer.Deserialize<StoredEvent>(r, Web)!).ToList();
 
     /// <summary>The stream's leaves among the first <paramref name="treeSize"/> of the log, by version.</summary>

@@ -54,7 +54,7 @@ public sealed class WorkQueueSchema(string schema)
 
     public static object[] Parameters(WorkQueueEntry e) =>
     [
-        e.LoanId, e.AssigneeId, e.BorrowerName, e.Currency, Bucket(e.Bucket), e.Dpd, e.DpdRunning, e.TotalOutstanding,
+        e.LoanId, e.AssigneeId, e.BorrowerName, e.Currency, Lending.Domain.Analytics.RollState.BucketName(e.Bucket), e.Dpd, e.DpdRunning, e.TotalOutstanding,
         (object?)e.PromiseDueOn ?? DBNull.Value, e.BrokenPromises, (object?)e.LastContactAt?.ToUniversalTime() ?? DBNull.Value, e.ScoredOn, e.Priority,
     ];
 
@@ -76,10 +76,4 @@ public sealed class WorkQueueSchema(string schema)
 
     public static object[] RescoreParameters(DateOnly date) => [date, date, date, date, date, date];
 
-    public static string Bucket(Lending.Domain.Loans.DelinquencyBucket b) => b switch
-    {
-        Lending.Domain.Loans.DelinquencyBucket.Current => "current",
-        Lending.Domain.Loans.DelinquencyBucket.M6Plus => "M6+",
-        _ => b.ToString(),
-    };
 }

@@ -48,8 +48,7 @@ public sealed class EvidenceLogProjection : ProjectionBase, IProjection
         if (size != _size || lastSeq != _lastSeq) await ReloadFrontier(operations, size, lastSeq, ct);
 
         var rows = await operations.QueryAsync<string>($"""
-            select json_build_object('seq', e.seq_id, 'streamId', e.stream_id, 'version', e.version, 'type', e.type,
-              'timestamp', to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'data', e.data::text)::text
+            select {EvidenceLogSchema.EventRowJson}
             from {_schema.Events} e where e.seq_id > ? and e.seq_id <= ? order by e.seq_id
             """, ct, lastSeq, through);
         var parsed = rows.Select(r => JsonDocument.Parse(r).RootElement).ToList();

@@ -21,6 +21,15 @@ public sealed class EvidenceLogSchema(string schema, string eventSchema)
 
     public string Events { get; } = $"{eventSchema}.mt_events";
 
+    /// <summary>
+    /// An event row as the log hashes it, one JSON text per row (sequence, stream, version, type, the timestamp in UTC to the
+    /// microsecond, the stored data as text): the sealing and every later reading use this one expression, so they agree.
+    /// </summary>
+    public const string EventRowJson = """
+        json_build_object('seq', e.seq_id, 'streamId', e.stream_id, 'version', e.version, 'type', e.type,
+          'timestamp', to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'data', e.data::text)::text
+        """;
+
     private static PostgresqlObjectName Table(string schema, string name) => new(schema, name, SchemaUtils.IdentifierUsage.General);
 
     public IEnumerable<ISchemaObject> Objects()

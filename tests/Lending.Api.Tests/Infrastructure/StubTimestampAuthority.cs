@@ -23,18 +23,15 @@ namespace Lending.Api.Tests.Infrastructure;
 /// <c>application/timestamp-query</c> POSTs with tokens signed by its own certificate (critical EKU timeStamping), at the
 /// time of the given clock.
 /// </summary>
-public sealed class StubTimestampAuthority : IAsyncDisposable
+public sealed class StubTimestampAuthority : LocalHttpStub
 {
     public const string Policy = "1.3.6.1.4.1.99999.3161.1";
     private static readonly IList<string> Accepted = [TspAlgorithms.Sha256, TspAlgorithms.Sha384, TspAlgorithms.Sha512];
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
     private readonly TimeProvider _clock;
     private readonly Org.BouncyCastle.X509.X509Certificate _bcCert;
     private readonly AsymmetricKeyParameter _bcKey;
     private long _serial;
 
-    public int Port { get; } = TestSmtpServer.FreePort();
     public string Url => $"http://127.0.0.1:{Port}/tsa";
     public X509Certificate2 Certificate { get; }
     public int Stamped;
@@ -51,25 +48,18 @@ public sealed class StubTimestampAuthority : IAsyncDisposable
         Certificate = request.CreateSelfSigned(now.AddYears(-5), now.AddYears(5));
         _bcCert = new X509CertificateParser().ReadCertificate(Certificate.RawData);
         _bcKey = PrivateKeyFactory.CreateKey(Certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKey());
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _serving = Task.Run(Serve);
+        Start();
     }
 
-    private async Task Serve()
+    protected override async Task Answer(HttpListenerContext context)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); } catch { return; }
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var response = Respond(body.ToArray(), _clock.GetUtcNow());
-            Interlocked.Increment(ref Stamped);
-            context.Response.ContentType = "application/timestamp-reply";
-            await context.Response.OutputStream.WriteAsync(response);
-            context.Response.Close();
-        }
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var response = Respond(body.ToArray(), _clock.GetUtcNow());
+        Interlocked.Increment(ref Stamped);
+        context.Response.ContentType = "application/timestamp-reply";
+        await context.Response.OutputStream.WriteAsync(response);
+        context.Response.Close();
     }
 
     private byte[] Respond(byte[] requestDer, DateTimeOffset now)
@@ -89,10 +79,9 @@ public sealed class StubTimestampAuthority : IAsyncDisposable
             .Generate(request, BigInteger.ValueOf(Interlocked.Increment(ref _serial)), genTime).GetEncoded();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        await _serving;
+        await base.DisposeAsync();
         Certificate.Dispose();
     }
 }
