@@ -65,17 +65,11 @@ public static class CloseBusinessDateHandler
         var actions = new OutgoingMessages();
         foreach (var loan in loans)
         {
-            var loanLadder = ladders.GetValueOrDefault(loan.ProductCode, ladder);
-            var events = LoanCloseOfBusiness.Decide(loan, message.Date, buckets, loanLadder);
+            var closed = CloseOfBusinessDay.Close(loan, message.Date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder), policy);
             // Expected version: a payment committed meanwhile makes this batch fail and retry on fresh state.
-            if (events.Count > 0) session.Events.Append(loan.Id, loan.Version + events.Count, [.. events]);
+            if (closed.Events.Count > 0) session.Events.Append(loan.Id, loan.Version + closed.Events.Count, [.. closed.Events]);
             // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
-            actions.AddRange(events.OfType<LoanEscalated>().Select(e => new CarryOutEscalation(e.LoanId, e.To, e.Action, e.BusinessDate,
-                loanLadder.MinDpdOf(e.To))));
-            // A write-off rejected a while ago is proposed again while the loan still qualifies.
-            var minDpd = loanLadder.MinDpdOf(EscalationStage.WriteOff);
-            if (WriteOffDecisions.DueAgain(events.Aggregate(loan, (l, e) => Loan.Evolve(l, e)), message.Date, minDpd, policy.WriteOffReproposeDays))
-                actions.Add(new CarryOutEscalation(loan.Id, EscalationStage.WriteOff, EscalationAction.WriteOffProposal, message.Date, minDpd));
+            actions.AddRange(closed.Actions.Select(a => CarryOutEscalation.For(loan.Id, a)));
         }
 
         if (batch.Count == batchSize)

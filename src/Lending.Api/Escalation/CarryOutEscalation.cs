@@ -13,7 +13,11 @@ namespace Lending.Api.Escalation;
 /// Carry out the automatic action of a stage a loan entered. Sent through the durable outbox with the escalation.
 /// <see cref="MinDpd"/>: the stage's DPD threshold on the loan's ladder, which a write-off proposal must still meet when approved.
 /// </summary>
-public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, EscalationAction Action, DateOnly BusinessDate, int MinDpd = 1);
+public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, EscalationAction Action, DateOnly BusinessDate, int MinDpd = 1)
+{
+    public static CarryOutEscalation For(Guid loanId, Lending.Domain.CloseOfBusiness.EscalationDue due) =>
+        new(loanId, due.Stage, due.Action, due.BusinessDate, due.MinDpd);
+}
 
 /// <summary>
 /// Notices, queue assignment and legal referral for a stage entered. Each is done once: its id (loan, business date,

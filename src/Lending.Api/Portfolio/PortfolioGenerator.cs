@@ -1,6 +1,7 @@
 using Lending.Api.BusinessDates;
 using Lending.Api.Setup;
 using Lending.Domain;
+using Lending.Domain.CloseOfBusiness;
 using Lending.Domain.Collections;
 using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
@@ -18,7 +19,10 @@ namespace Lending.Api.Portfolio;
 /// <param name="Months">Months of business dates, ending on today's business date.</param>
 /// <param name="BatchSize">Loan streams appended per transaction.</param>
 /// <param name="Parallelism">Transactions of one business date committed at once.</param>
-public sealed record GeneratorOptions(int Loans, int Months, int Seed, int BatchSize = 500, int Parallelism = 4);
+/// <param name="PeopleAct">When false, only borrowers act (they pay or not, by profile): no collector calls, restructures,
+/// queue sharing or write-off approvals. The book is then what the service's close of business and ladder alone make of
+/// the payments, which a test replays through the API.</param>
+public sealed record GeneratorOptions(int Loans, int Months, int Seed, int BatchSize = 500, int Parallelism = 4, bool PeopleAct = true);
 
 /// <summary>Where a generator run stands after a business date.</summary>
 /// <param name="DecideSeconds">Time this run spent in the domain (decisions and folding events).</param>
@@ -43,8 +47,9 @@ public sealed class GeneratorRun
 
 /// <summary>
 /// Generates a realistic portfolio through the real domain: every loan is booked by the disbursement decision and
-/// lives its life date by date through close of business, the escalation ladder's actions, payments, collectors'
-/// contacts and promises, restructures and write-offs, each by the decision the API or a handler would use. Loans
+/// lives its life date by date through the service's own close of business (<see cref="CloseOfBusinessDay"/>, with each
+/// product's ladder), the escalation ladder's actions, payments, collectors' contacts and promises, restructures and
+/// write-offs, each by the decision the API or a handler would use. Loans
 /// behave by a profile drawn from the seed (most pay on time; some pay late and cure, promise and break, are
 /// restructured, default, or prepay). Everything drawn is a pure function of (seed, loan, date), and event times are
 /// taken from the simulated date, so a seed always gives the same events, and an interrupted run resumes after its
@@ -52,7 +57,7 @@ public sealed class GeneratorRun
 /// service itself would have written them, in batches of streams per transaction.
 /// </summary>
 public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder,
-    ConductPolicy conduct, IOptions<LendingOptions> options, ILogger<PortfolioGenerator> logger)
+    ConductPolicy conduct, LendingPolicy policy, NoticeTemplates templates, IOptions<LendingOptions> options, ILogger<PortfolioGenerator> logger)
 {
     public const string Collector = "gen-collector";
     public const string Supervisor = "gen-supervisor";
@@ -67,8 +72,16 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
             0.15m, DayCount.Act365, 3, 1.5m, 20m, 0.24m, ConductProfile.CnNifa, "CNY"),
         new("WEEKLY-12", "Micro-loan, 12 weekly instalments", Amortization.Annuity, 12, PaymentFrequency.Weekly, null,
             0.20m, DayCount.Act365, 2, 1.5m, 5m, 0.24m, ConductProfile.CnNifa, "CNY"),
+        // A month-long loan climbs its own, shorter ladder.
         new("PAYDAY-30", "30-day online loan", Amortization.Bullet, null, null, 30,
-            0.24m, DayCount.Act360, 3, 1.5m, 0m, 0.36m, ConductProfile.UsRegF, "USD"),
+            0.24m, DayCount.Act360, 3, 1.5m, 0m, 0.36m, ConductProfile.UsRegF, "USD", Ladder: new EscalationLadder([
+                new(EscalationStage.Reminder, EscalationAction.ReminderNotice, MinDpd: 1),
+                new(EscalationStage.EarlyCollection, EscalationAction.AssignCollectorQueue, AfterGrace: true),
+                new(EscalationStage.LateCollection, EscalationAction.AssignSeniorQueue, MinDpd: 15, MinBrokenPromises: 2),
+                new(EscalationStage.Demand, EscalationAction.DemandLetter, MinDpd: 30),
+                new(EscalationStage.LegalReview, EscalationAction.LegalReferral, MinDpd: 60, OnPlanBreach: true),
+                new(EscalationStage.WriteOff, EscalationAction.WriteOffProposal, MinDpd: 120),
+            ])),
     ];
 
     private static readonly (string Region, string Branch, string TimeZone)[] Places =
@@ -136,7 +149,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
 
             foreach (var live in active.Values.Where(l => l.WakeOn <= date && l.Loan.LastBusinessDate < date).ToList())
             {
-                var events = Live(live, plan, date, now);
+                var events = Live(live, plan, products, o.PeopleAct, date, now);
                 live.WakeOn = NextWake(live, plan, date);
                 if (events.Count > 0) batch.Add((live.Loan.Id, live.Version += events.Count, events));
                 if (live.Loan.IsClosed) active.Remove(live.Loan.Id);
@@ -234,7 +247,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
         return new DateTimeOffset(local, TimeZoneInfo.FindSystemTimeZoneById(loan.Borrower.TimeZone).GetUtcOffset(local));
     }
 
-    private List<ILoanEvent> Live(LiveLoan live, LoanPlan plan, DateOnly date, DateTimeOffset now)
+    private List<ILoanEvent> Live(LiveLoan live, LoanPlan plan, Dictionary<string, Product> products, bool peopleAct, DateOnly date, DateTimeOffset now)
     {
         var events = new List<ILoanEvent>();
         void Apply(IEnumerable<ILoanEvent> produced)
@@ -255,22 +268,26 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
         var draw = plan.Draw(live.Index, date.DayNumber);
         var profile = plan.ProfileOf(live.Index);
 
+        // The same index the service's close of business reads: loans with something due before this date.
         if (live.Loan.CloseOfBusinessDueDate < date)
         {
-            var cob = LoanCloseOfBusiness.Decide(live.Loan, date, buckets, ladder);
-            Apply(cob);
-            foreach (var escalated in cob.OfType<LoanEscalated>())
+            var loanLadder = products.GetValueOrDefault(live.Loan.ProductCode)?.Ladder ?? ladder;
+            var closed = CloseOfBusinessDay.Close(live.Loan, date, buckets, loanLadder, policy);
+            Apply(closed.Events);
+            foreach (var action in closed.Actions)
             {
-                // Notices go out at 10:00 in the borrower's day, inside every profile's contact window.
-                Apply(EscalationActions.Decide(live.Loan, escalated.To, escalated.Action, date, options.Value.Escalation.Queues,
-                    draw.Guid(20), TenAmFor(live.Loan, date), ladder.MinDpdOf(escalated.To)).Events);
+                // Carried out as the escalation handler does, with notices at 10:00 in the borrower's day (inside every
+                // profile's contact window); a channel's delivery is not simulated.
+                Apply(EscalationActions.Decide(live.Loan, action.Stage, action.Action, action.BusinessDate, options.Value.Escalation.Queues,
+                    draw.Guid(20), TenAmFor(live.Loan, date), action.MinDpd, policy, conduct, templates).Events);
                 // A supervisor shares the early-collection queue out among the collectors.
-                if (escalated.Action == EscalationAction.AssignCollectorQueue && live.Loan.AssignedTo == options.Value.Escalation.EarlyCollectionQueue)
+                if (peopleAct && action.Action == EscalationAction.AssignCollectorQueue && live.Loan.AssignedTo == options.Value.Escalation.EarlyCollectionQueue)
                     Try(() => CollectionsDecisions.Assign(live.Loan, AssigneeKind.Collector, draw.Pick(Collectors, 21),
                         new CollectionsActor(Supervisor, true), date, now));
             }
         }
         if (live.Loan.IsClosed) return events;
+        if (!peopleAct) return Pay(live, plan, date, now, Try, events);
 
         if (live.Loan.PendingWriteOff is { } proposal && date >= proposal.ProposedOn.AddDays(3))
             Try(() => [WriteOffDecisions.Approve(live.Loan, Checker, date, now)]);
@@ -287,12 +304,21 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
         if (live.Loan.Collections.Assignment is { Kind: AssigneeKind.Collector } assignment && position.Dpd > 0 && draw.Chance(40, 0.3))
             Contact(live, plan, date, now, assignment.AssigneeId, position, draw, Apply);
 
-        var amount = PaymentDue(live, plan, profile, date);
+        return Pay(live, plan, date, now, Try, events);
+    }
+
+    /// <summary>The borrower's payment of the date, by profile, recorded as the payments endpoint records it.</summary>
+    private List<ILoanEvent> Pay(LiveLoan live, LoanPlan plan, DateOnly date, DateTimeOffset now, Action<Func<IEnumerable<ILoanEvent>>> attempt,
+        List<ILoanEvent> events)
+    {
+        var amount = PaymentDue(live, plan, plan.ProfileOf(live.Index), date);
         if (amount > 0m)
-            Try(() => PaymentDecisions.Decide(new RecordPayment($"GEN-{live.Index}-{date:yyyyMMdd}", amount, date), live.Loan, date, buckets,
+            attempt(() => PaymentDecisions.Decide(new RecordPayment(PaymentReference(live.Index, date), amount, date), live.Loan, date, buckets,
                 new CollectionsActor(Supervisor, IsSupervisor: true), now, PaymentPolicy.Default));
         return events;
     }
+
+    public static string PaymentReference(int index, DateOnly date) => $"GEN-{index}-{date:yyyyMMdd}";
 
     private void Contact(LiveLoan live, LoanPlan plan, DateOnly date, DateTimeOffset now, string agent, LoanPosition position, Draw draw,
         Action<IEnumerable<ILoanEvent>> apply)
@@ -350,8 +376,8 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
         if (loan.Installments.FirstOrDefault(i => !i.IsSettled) is { } next)
             candidates.Add(next.DueDate.AddDays(plan.LatenessOf(live.Index, next.Number)));
         if (plan.ProfileOf(live.Index) == Profile.Prepayer) candidates.Add(loan.DisbursedOn.AddDays(plan.PrepayAfterDays(live.Index)));
-        var wake = candidates.Where(d => d >= tomorrow).DefaultIfEmpty(tomorrow).Min();
-        return wake < tomorrow ? tomorrow : wake;
+        // A date already past (close of business due since, an instalment the borrower is late on) means tomorrow.
+        return candidates.Select(d => d < tomorrow ? tomorrow : d).DefaultIfEmpty(tomorrow).Min();
     }
 
     private static Loan? Evolve(Loan? loan, IEnumerable<ILoanEvent> events) => events.Aggregate(loan, (l, e) => Loan.Evolve(l, e));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Lending.Api.Demo;
 using Lending.Api.Portfolio;
 using Lending.Api.Setup;
+using Lending.Api.Auth;
 using Lending.Api.Tests.Infrastructure;
 using Lending.Domain.Collections;
 using Lending.Domain.Escalation;
@@ -86,6 +87,86 @@ public class PortfolioGeneratorTests(AppFixture app) : ApiTest(app)
         await seeder.StartAsync(default);
         await using var session = App.Store.QuerySession();
         Assert.Equal(30, await session.Query<Loan>().CountAsync());
+    }
+
+    /// <summary>
+    /// The generator closes business dates with the service's own code: the same loans, disbursed and paid through the
+    /// API on the same dates, with the business date advanced through the API one date at a time (close of business and
+    /// the escalation handler over the outbox), end up with the same events. Only instants and a channel's delivery
+    /// receipt differ: the generator stamps each date's events at a simulated time and delivers no notice.
+    /// </summary>
+    [Fact]
+    public async Task A_generated_book_has_the_events_the_service_gives_the_same_loans_paid_and_closed_through_the_API()
+    {
+        var options = new GeneratorOptions(Loans: 300, Months: 3, Seed: 11, BatchSize: 100, PeopleAct: false);
+        var run = await Generator.RunAsync(options, null, default);
+        var generated = await Histories();
+        IReadOnlyList<(DateOnly Date, Guid LoanId, object Body)> disbursements, payments;
+        await using (var session = App.Store.QuerySession())
+        {
+            var events = await session.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).ToListAsync();
+            disbursements = [.. events.Select(e => e.Data).OfType<LoanDisbursed>().Select(d => (d.DisbursedOn, d.LoanId, (object)new
+            {
+                d.LoanId, d.ProductCode, d.Principal, d.Currency, d.Region, d.Branch,
+                borrower = new { d.Borrower.Id, d.Borrower.Name, d.Borrower.Phone, d.Borrower.Email, d.Borrower.NationalId, d.Borrower.TimeZone, d.Borrower.Address },
+            }))];
+            payments = [.. events.Select(e => e.Data).OfType<PaymentReceived>().Select(p => (p.PaidOn, p.LoanId,
+                (object)new { amount = p.Amount, reference = p.Reference }))];
+            // Each product climbs its own ladder: a payday loan reaches late collection at 15 DPD, not the default 31.
+            Assert.Contains(events.Select(e => e.Data).OfType<LoanEscalated>(), e => e.To == EscalationStage.LateCollection && e.Dpd < 31);
+        }
+        Assert.Equal(300, disbursements.Count);
+        Assert.NotEmpty(payments);
+        Assert.Contains(generated.Values, h => h.Contains("loan_escalated "));
+        Assert.Contains(generated.Values, h => h.Contains("notice_sent "));
+
+        await InitializeAsync();
+        await using (var session = App.Store.LightweightSession())
+        {
+            foreach (var definition in PortfolioGenerator.Catalogue)
+                session.Store(Lending.Domain.Products.ProductDecisions.Define(definition, DateTimeOffset.UnixEpoch, "generator"));
+            session.Store(new Lending.Domain.CloseOfBusiness.BusinessCalendar(run.Start, null));
+            await session.SaveChangesAsync();
+        }
+        for (var date = run.Start; date <= run.End; date = date.AddDays(1))
+        {
+            if (date > run.Start)
+            {
+                // One clock day a business date, at 00:30 UTC: inside the contact window in Shanghai, New York and Los Angeles.
+                var next = DateOnly.FromDateTime(App.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+                App.Clock.SetUtcNow(new DateTimeOffset(next.ToDateTime(new TimeOnly(0, 30)), TimeSpan.Zero));
+                await AdvanceDays(1);
+            }
+            foreach (var (_, _, body) in disbursements.Where(d => d.Date == date))
+                await As(Roles.Supervisor, s => { s.Post.Json(body).ToUrl("/loans"); s.StatusCodeShouldBe(201); }, PortfolioGenerator.Supervisor);
+            foreach (var (_, loanId, body) in payments.Where(p => p.Date == date))
+                await As(Roles.Supervisor, s => { s.Post.Json(body).ToUrl($"/loans/{loanId}/payments"); s.StatusCodeShouldBe(201); },
+                    PortfolioGenerator.Supervisor);
+        }
+
+        var closed = await Histories();
+        Assert.Equal(generated.Keys.Order(), closed.Keys.Order());
+        Assert.All(generated, g => Assert.Equal(g.Value, closed[g.Key]));
+    }
+
+    /// <summary>
+    /// Each loan's events as lines of type and data, without what is an instant (a string with a time of day) or a
+    /// channel's receipt.
+    /// </summary>
+    private async Task<Dictionary<Guid, string>> Histories()
+    {
+        await using var session = App.Store.QuerySession();
+        var events = await session.Events.QueryAllRawEvents().OrderBy(e => e.StreamId).ThenBy(e => e.Version).ToListAsync();
+        return events.Where(e => e.Data is ILoanEvent).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => string.Join('\n', g.Select(e =>
+        {
+            var data = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json))!.AsObject();
+            foreach (var (name, value) in data.ToList())
+                if (name.StartsWith("delivery") || name.StartsWith("document")
+                    || value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 10 && text[10] == 'T'
+                       && DateTimeOffset.TryParse(text, out _))
+                    data.Remove(name);
+            return $"{e.EventTypeName} {data.ToJsonString()}";
+        })));
     }
 
     /// <summary>Every event of every stream: stream, version, type and data, in order.</summary>
