@@ -59,7 +59,8 @@ public static class CloseBusinessDateHandler
         Lending.Projections.Collections.WorkQueueSchema queues, int batchSize, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
-        var loans = await session.LoadManyAsync<Loan>(ct, batch.Select(b => b.LoanId));
+        // Read once: the inline projection applies the batch's events to these same loans instead of reading them back.
+        var loans = await Lending.Projections.Loans.LoansForWriting.LoadAsync(session, batch.Select(b => b.LoanId), ct);
         var ladders = (await session.LoadManyAsync<Product>(ct, loans.Select(l => l.ProductCode).Distinct()))
             .ToDictionary(p => p.Code, p => p.Ladder ?? ladder);
         var actions = new OutgoingMessages();

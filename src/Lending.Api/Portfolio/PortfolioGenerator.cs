@@ -10,6 +10,7 @@ using Lending.Domain.Loans.Disbursement;
 using Lending.Domain.Loans.Payments;
 using Lending.Domain.Products;
 using Lending.Domain.Restructuring;
+using Lending.Projections.Loans;
 using Marten;
 using Microsoft.Extensions.Options;
 
@@ -133,7 +134,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
             var now = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 0)), TimeSpan.Zero);
             // Each append names the version it brings the stream to: quick appends then know every event's version, so the
             // inline Loan document carries the right one for the optimistic checks of later commands.
-            var batch = new List<(Guid Id, long Version, List<ILoanEvent> Events)>();
+            var batch = new List<(Guid Id, long Version, List<ILoanEvent> Events, Loan? Before)>();
             var appended = 0L;
             deciding.Start();
 
@@ -143,15 +144,16 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                 if (active.ContainsKey(id)) continue; // booked before an interruption
                 var events = Book(plan, index, products, date, now);
                 active[id] = new LiveLoan(index, Evolve(null, events)!) { Version = events.Count };
-                batch.Add((id, events.Count, events));
+                batch.Add((id, events.Count, events, null));
                 booked++;
             }
 
             foreach (var live in active.Values.Where(l => l.WakeOn <= date && l.Loan.LastBusinessDate < date).ToList())
             {
+                var before = live.Loan;
                 var events = Live(live, plan, products, o.PeopleAct, date, now);
                 live.WakeOn = NextWake(live, plan, date);
-                if (events.Count > 0) batch.Add((live.Loan.Id, live.Version += events.Count, events));
+                if (events.Count > 0) batch.Add((live.Loan.Id, live.Version += events.Count, events, before));
                 if (live.Loan.IsClosed) active.Remove(live.Loan.Id);
             }
 
@@ -163,7 +165,9 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                 async (chunk, token) =>
                 {
                     await using var session = store.LightweightSession();
-                    foreach (var (id, version, events) in chunk)
+                    // The loans as their streams stand: the inline projection folds the new events onto them, unread.
+                    LoansForWriting.Hold(session, chunk.Where(c => c.Before is not null).Select(c => c.Before!));
+                    foreach (var (id, version, events, _) in chunk)
                     {
                         // A stream whose version is just these events is a loan booked today.
                         if (version == events.Count) session.Events.StartStream<Loan>(id, [.. events]);
