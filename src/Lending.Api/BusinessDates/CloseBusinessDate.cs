@@ -20,7 +20,7 @@ public sealed record CloseBusinessDate(Guid RunId, DateOnly Date, CobCursor? Aft
 public static class CloseBusinessDateHandler
 {
     public static async Task<OutgoingMessages> Handle(CloseBusinessDate message, IDocumentSession session,
-        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, IOptions<LendingOptions> options,
+        BusinessCalendarStore calendars, CloseOfBusinessBatch closer, IOptions<LendingOptions> options,
         Lending.Domain.LendingPolicy policy, Lending.Projections.Collections.WorkQueueSchema queues, TimeProvider clock,
         ILogger<CloseBusinessDate> logger, CancellationToken ct)
     {
@@ -34,7 +34,7 @@ public static class CloseBusinessDateHandler
 
         try
         {
-            return await CloseBatch(message, run, session, calendars, buckets, ladder, policy, queues, options.Value.CloseOfBusiness.BatchSize,
+            return await CloseBatch(message, run, session, calendars, closer, policy, queues, options.Value.CloseOfBusiness.BatchSize,
                 clock, logger, ct);
         }
         catch (Exception e) when (!IsTransient(e))
@@ -55,23 +55,12 @@ public static class CloseBusinessDateHandler
         e is JasperFx.ConcurrencyException or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
 
     private static async Task<OutgoingMessages> CloseBatch(CloseBusinessDate message, CobRun run, IDocumentSession session,
-        BusinessCalendarStore calendars, BucketPolicy buckets, EscalationLadder ladder, Lending.Domain.LendingPolicy policy,
+        BusinessCalendarStore calendars, CloseOfBusinessBatch closer, Lending.Domain.LendingPolicy policy,
         Lending.Projections.Collections.WorkQueueSchema queues, int batchSize, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
-        // Read once: the inline projection applies the batch's events to these same loans instead of reading them back.
-        var loans = await Lending.Projections.Loans.LoansForWriting.LoadAsync(session, batch.Select(b => b.LoanId), ct);
-        var ladders = (await session.LoadManyAsync<Product>(ct, loans.Select(l => l.ProductCode).Distinct()))
-            .ToDictionary(p => p.Code, p => p.Ladder ?? ladder);
+        await closer.CloseAsync([.. batch.Select(b => b.LoanId)], message.Date, ct);
         var actions = new OutgoingMessages();
-        foreach (var loan in loans)
-        {
-            var closed = CloseOfBusinessDay.Close(loan, message.Date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder), policy);
-            // Expected version: a payment committed meanwhile makes this batch fail and retry on fresh state.
-            if (closed.Events.Count > 0) session.Events.Append(loan.Id, loan.Version + closed.Events.Count, [.. closed.Events]);
-            // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
-            actions.AddRange(closed.Actions.Select(a => CarryOutEscalation.For(loan.Id, a)));
-        }
 
         if (batch.Count == batchSize)
         {

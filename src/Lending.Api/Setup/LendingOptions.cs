@@ -98,8 +98,10 @@ public sealed class LendingOptions
 
     public sealed class CloseOfBusinessOptions
     {
-        /// <summary>Loans closed in one transaction (one message) of a close-of-business run.</summary>
-        public int BatchSize { get; set; } = 200;
+        /// <summary>Loans closed by one message of a close-of-business run, split into <see cref="Parallelism"/> transactions.</summary>
+        public int BatchSize { get; set; } = 1000;
+        /// <summary>Transactions a batch is split into and committed at once, each on its own connection (1–64).</summary>
+        public int Parallelism { get; set; } = 4;
     }
 
     public sealed class AuthOptions
@@ -144,6 +146,7 @@ public static class LendingOptionsSetup
         services.Configure<LendingOptions>(configuration.GetSection(LendingOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BusinessDates.BusinessCalendarStore>();
+        services.AddSingleton<BusinessDates.CloseOfBusinessBatch>();
         services.AddSingleton<Documents.DocumentFonts>();
         Notifications.NotificationSetup.AddLendingNotifications(services);
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LendingOptions>>().Value.Escalation.ToLadder());

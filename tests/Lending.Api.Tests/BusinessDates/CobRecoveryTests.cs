@@ -1,7 +1,16 @@
 using Lending.Api.Auth;
 using Lending.Api.BusinessDates;
 using Lending.Api.Tests.Infrastructure;
+using Lending.Api.Setup;
 using Lending.Domain.CloseOfBusiness;
+using Lending.Domain.Escalation;
+using Lending.Domain.Loans;
+using Lending.Domain.Loans.Delinquency;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Wolverine.Runtime;
 using Wolverine.Tracking;
 
 namespace Lending.Api.Tests.BusinessDates;
@@ -67,5 +76,38 @@ public class CobRecoveryTests(AppFixture app) : ApiTest(app)
         Assert.Equal("2026-03-02", (await ReadJson(await As(Roles.Collector, s => s.Get.Url("/business-date")))).GetProperty("businessDate").GetString());
         await (await AsAdmin(s => { s.Post.Json(new { }).ToUrl($"/cob/runs/{run.Id}/resume"); s.StatusCodeShouldBe(409); }))
             .ShouldBeProblem(409, "cob.run_completed");
+    }
+
+    [Fact]
+    public async Task A_payment_racing_a_batch_costs_a_retry_of_its_loan_only_and_the_loan_is_closed_on_the_paid_state()
+    {
+        var loans = await FiveLoansInArrearsOnMarch1();
+        await AdvanceDays(9); // 10 Mar: DPD 10, a day's penalty on each loan every date
+        var march11 = new DateOnly(2026, 3, 11);
+        var raced = loans[2];
+        // One part of five loans, as a batch on a one-core node: the race hits a transaction closing five loans.
+        var closer = new CloseOfBusinessBatch(App.Store, Host.Services.GetRequiredService<IWolverineRuntime>(),
+            Host.Services.GetRequiredService<BucketPolicy>(), Host.Services.GetRequiredService<EscalationLadder>(),
+            Host.Services.GetRequiredService<Lending.Domain.LendingPolicy>(),
+            Options.Create(new LendingOptions { CloseOfBusiness = { Parallelism = 1 } }), NullLogger<CloseOfBusinessBatch>.Instance);
+        var loadedBefore = new Dictionary<Guid, int>();
+        foreach (var id in loans) loadedBefore[id] = await EventCount(id);
+        SaveRace.Instance.Arm(raced, () => Pay(raced, 500m, "RACE-1"));
+
+        var retried = await closer.CloseAsync(loans, march11, default);
+
+        Assert.Equal(1, retried);
+        await using var session = App.Store.QuerySession();
+        foreach (var id in loans)
+        {
+            var events = await session.Events.FetchStreamAsync(id);
+            Assert.Single(events, e => e.Data is PenaltyAccrued p && p.BusinessDate == march11);
+            Assert.Equal(events.Count, (await session.LoadAsync<Loan>(id))!.Version);
+        }
+        // The raced loan was closed after the payment, on the state the payment left.
+        var racedEvents = await session.Events.FetchStreamAsync(raced);
+        Assert.True(racedEvents.Single(e => e.Data is PaymentReceived { Reference: "RACE-1" }).Version
+            < racedEvents.Single(e => e.Data is PenaltyAccrued p && p.BusinessDate == march11).Version);
+        Assert.Equal(loadedBefore[raced] + 2, racedEvents.Count);
     }
 }

@@ -101,15 +101,16 @@ public class RestartTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Batches of four loans, each closed in parallel transactions (one a loan), on whichever node takes the message.</summary>
     [Fact]
     public async Task Two_nodes_on_one_database_close_each_date_once()
     {
-        await using var a = await TestHosts.StartAsync(_db, _clock, _notices, solo: false, batchSize: 1);
-        await using var b = await TestHosts.StartAsync(_db, _clock, _notices, solo: false, batchSize: 1);
+        await using var a = await TestHosts.StartAsync(_db, _clock, _notices, solo: false, batchSize: 4);
+        await using var b = await TestHosts.StartAsync(_db, _clock, _notices, solo: false, batchSize: 4);
         await As(a, "admin", s => s.Put.Json(new { name = "Cash", amortization = "annuity", installments = 12, annualRate = 0.12,
             currency = "CNY" }).ToUrl("/products/CASH"));
         var loans = new List<Guid>();
-        foreach (var host in new[] { a, b, a, b })
+        foreach (var host in new[] { a, b, a, b, a, b, a, b, a, b })
         {
             var id = Guid.NewGuid();
             loans.Add(id);

@@ -32,6 +32,7 @@ public static class TestHosts
             builder.ConfigureServices(services =>
             {
                 services.AddSingleton(clock);
+                services.ConfigureMarten(opts => opts.Listeners.Add(SaveRace.Instance));
                 if (!solo) return;
                 services.RunWolverineInSoloMode();
                 services.MartenDaemonModeIsSolo();

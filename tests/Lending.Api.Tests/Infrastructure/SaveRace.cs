@@ -1,0 +1,28 @@
+using Lending.Domain.Loans;
+using Marten;
+
+namespace Lending.Api.Tests.Infrastructure;
+
+/// <summary>
+/// Makes a race happen on cue: armed with a loan, the next save that would append a penalty accrual to it first runs
+/// the racing action (a payment through the API, committed on its own), so the save finds the loan moved. Inert unless
+/// armed; registered on every test host's store.
+/// </summary>
+public sealed class SaveRace : DocumentSessionListenerBase
+{
+    public static readonly SaveRace Instance = new();
+
+    private sealed record Armed(Guid LoanId, Func<Task> Race);
+
+    private Armed? _armed;
+
+    public void Arm(Guid loanId, Func<Task> race) => _armed = new Armed(loanId, race);
+
+    public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        if (_armed is not { } armed
+            || !session.PendingChanges.Streams().Any(s => s.Id == armed.LoanId && s.Events.Any(e => e.Data is PenaltyAccrued))
+            || Interlocked.CompareExchange(ref _armed, null, armed) != armed) return;
+        await armed.Race();
+    }
+}
