@@ -37,6 +37,10 @@ public sealed class BenchmarkInput : NetCoreInput
      FlagAlias("no-rebuild", longAliasOnly: true)]
     public bool NoRebuildFlag { get; set; }
 
+    [Description("API nodes serving the load phase (more than 1 starts the others as processes on the same database)"),
+     FlagAlias("nodes", longAliasOnly: true)]
+    public int NodesFlag { get; set; } = 1;
+
     [Description("Folder the results (Markdown, JSON, chart) are written to"), FlagAlias("output", 'o')]
     public string OutputFlag { get; set; } = "docs/benchmarks";
 }
@@ -57,7 +61,8 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Lending")!;
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var ct = CancellationToken.None;
-        var results = new BenchmarkResults { Loans = input.LoansFlag, Months = input.MonthsFlag, Clients = input.ClientsFlag, Seconds = input.SecondsFlag };
+        var results = new BenchmarkResults { Loans = input.LoansFlag, Months = input.MonthsFlag, Clients = input.ClientsFlag, Seconds = input.SecondsFlag,
+            Nodes = Math.Clamp(input.NodesFlag, 1, 8) };
         results.Machine = await Machine.DescribeAsync(connectionString, ct);
 
         // 1. Appends through the domain: the generator.
@@ -105,11 +110,20 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
             results.CloseOfBusiness.Add(await CloseOneDate(http, tokens, ct));
 
         // 5. Concurrent REST load: contacts and payments written, loans, queues and the delinquency summary read.
-        AnsiConsole.MarkupLine($"[bold]5/6[/] {input.ClientsFlag} concurrent clients for {input.SecondsFlag} s");
+        AnsiConsole.MarkupLine($"[bold]5/6[/] {input.ClientsFlag} concurrent clients for {input.SecondsFlag} s on {results.Nodes} API node(s)");
         await WaitForProjections(http, tokens, ct);
-        await Statements.ResetAsync(connectionString, ct);
-        results.Load = await new LoadPhase(http, tokens, store, services.GetRequiredService<TimeProvider>()).RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct);
-        results.LoadStatements = await Statements.TopAsync(connectionString, 8, ct);
+        await using (var extra = await ExtraNodes.StartAsync(results.Nodes - 1, connectionString, services.GetRequiredService<IHostEnvironment>(), ct))
+        {
+            // Each client keeps to one node, spread evenly, as a load balancer with sticky connections would.
+            var clients = new List<HttpClient> { http };
+            clients.AddRange(extra.Addresses.Select(a => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
+                { BaseAddress = a, Timeout = http.Timeout }));
+            await Statements.ResetAsync(connectionString, ct);
+            results.Load = await new LoadPhase(clients, tokens, store, services.GetRequiredService<TimeProvider>())
+                .RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct);
+            results.LoadStatements = await Statements.TopAsync(connectionString, 8, ct);
+            foreach (var client in clients.Skip(1)) client.Dispose();
+        }
         results.SummaryIdle = await LoadPhase.Sequential(http, tokens, "/analytics/delinquency", 200, ct);
 
         // 6. Rebuild of the analytics projection from the whole event store.

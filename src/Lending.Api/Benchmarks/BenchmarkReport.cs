@@ -39,7 +39,8 @@ public static class BenchmarkReport
         var s = new StringBuilder();
         s.AppendLine($"# Benchmark run of {r.At:yyyy-MM-dd HH:mm} UTC");
         s.AppendLine();
-        s.AppendLine($"{N(r.Loans)} loans generated over {r.Months} months; {r.Clients} concurrent clients for {r.Seconds} s.");
+        s.AppendLine($"{N(r.Loans)} loans generated over {r.Months} months; {r.Clients} concurrent clients for {r.Seconds} s" +
+            (r.Nodes > 1 ? $" on {r.Nodes} API nodes (processes) sharing one database." : "."));
         s.AppendLine($"Machine: {m.Cores} cores, {N(m.MemoryGb, 1)} GB, {m.Os}, {m.Runtime}, {m.PostgreSql} ({string.Join(", ", m.Settings.Select(x => $"{x.Key}={x.Value}"))}).");
         s.AppendLine();
         s.AppendLine($"Baseline: pgbench inserting event-shaped rows ({Baseline.RowsPerTransaction:N0} per transaction, {r.BaselineClients} clients): " +

@@ -19,6 +19,8 @@ public sealed class BenchmarkResults
     public int Loans { get; set; }
     public int Months { get; set; }
     public int Clients { get; set; }
+    /// <summary>API nodes (processes on the same database) the load phase's clients were spread over.</summary>
+    public int Nodes { get; set; } = 1;
     public int Seconds { get; set; }
     public MachineInfo Machine { get; set; } = null!;
     public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;

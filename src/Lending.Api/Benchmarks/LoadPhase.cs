@@ -7,7 +7,7 @@ namespace Lending.Api.Benchmarks;
 /// Concurrent clients, each in a loop until the deadline: collectors record contacts on their own delinquent loans,
 /// supervisors record payments, and reads of a loan, a collector's queue and the delinquency summary go on meanwhile.
 /// </summary>
-public sealed class LoadPhase(HttpClient http, Tokens tokens, IDocumentStore store, TimeProvider clock)
+public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, IDocumentStore store, TimeProvider clock)
 {
     public static readonly string[] Kinds = ["POST contact", "POST payment", "GET loan", "GET queue", "GET delinquency summary"];
 
@@ -27,6 +27,7 @@ public sealed class LoadPhase(HttpClient http, Tokens tokens, IDocumentStore sto
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
         {
             var random = new Random(client);
+            var http = nodes[client % nodes.Count];
             var n = 0;
             while (elapsed.Elapsed < duration)
             {
