@@ -11,12 +11,27 @@ namespace Lending.Api.Benchmarks;
 public sealed class ExtraNodes : IAsyncDisposable
 {
     private readonly List<Process> _processes = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
 
     public IReadOnlyList<Uri> Addresses { get; private set; } = [];
 
     public static async Task<ExtraNodes> StartAsync(int count, string connectionString, IHostEnvironment environment, CancellationToken ct)
     {
         var nodes = new ExtraNodes();
+        try
+        {
+            await nodes.Start(count, connectionString, environment, ct);
+            return nodes;
+        }
+        catch
+        {
+            await nodes.DisposeAsync(); // none of them outlives a failed start
+            throw;
+        }
+    }
+
+    private async Task Start(int count, string connectionString, IHostEnvironment environment, CancellationToken ct)
+    {
         var addresses = new List<Uri>();
         for (var i = 0; i < count; i++)
         {
@@ -32,30 +47,38 @@ public sealed class ExtraNodes : IAsyncDisposable
                 },
             };
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start another API node.");
-            // Drained so a chatty node never blocks on a full pipe.
+            _processes.Add(process);
+            // Drained so a chatty node never blocks on a full pipe; the last lines of its errors kept to explain a failure.
             process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, line) =>
+            {
+                if (line.Data is null) return;
+                _errors.Enqueue(line.Data);
+                while (_errors.Count > 40) _errors.TryDequeue(out string? _);
+            };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            nodes._processes.Add(process);
             addresses.Add(address);
         }
-        nodes.Addresses = addresses;
+        Addresses = addresses;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
-        foreach (var address in addresses)
+        for (var i = 0; i < addresses.Count; i++)
             while (true)
             {
+                if (_processes[i].HasExited)
+                    throw new InvalidOperationException($"API node {addresses[i]} exited ({_processes[i].ExitCode}):\n{string.Join('\n', _errors)}");
                 try
                 {
-                    if ((await http.GetAsync(new Uri(address, "/health/ready"), ct)).StatusCode == HttpStatusCode.OK) break;
+                    using var response = await http.GetAsync(new Uri(addresses[i], "/health/ready"), ct);
+                    if (response.StatusCode == HttpStatusCode.OK) break;
                 }
                 catch (HttpRequestException) { }
                 catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
-                if (deadline.Elapsed > TimeSpan.FromMinutes(3)) throw new TimeoutException($"API node {address} did not become ready.");
+                if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+                    throw new TimeoutException($"API node {addresses[i]} did not become ready:\n{string.Join('\n', _errors)}");
                 await Task.Delay(500, ct);
             }
-        return nodes;
     }
 
     private static int FreePort()
@@ -69,8 +92,12 @@ public sealed class ExtraNodes : IAsyncDisposable
     {
         foreach (var process in _processes)
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            // Asked to stop first (SIGTERM), so the node releases its durable messages and its locks as a deployment would.
+            if (!process.HasExited)
+                using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term!.WaitForExitAsync();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try { await process.WaitForExitAsync(grace.Token); }
+            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
             process.Dispose();
         }
     }

@@ -22,7 +22,7 @@ public static class CloseBusinessDateHandler
     public static async Task<OutgoingMessages> Handle(CloseBusinessDate message, IDocumentSession session,
         BusinessCalendarStore calendars, CloseOfBusinessBatch closer, IOptions<LendingOptions> options,
         Lending.Domain.LendingPolicy policy, Lending.Projections.Collections.WorkQueueSchema queues, TimeProvider clock,
-        ILogger<CloseBusinessDate> logger, CancellationToken ct)
+        IMessageContext context, ILogger<CloseBusinessDate> logger, CancellationToken ct)
     {
         var run = await session.LoadAsync<CobRun>(message.RunId, ct);
         if (run is null || run.NextDate != message.Date || run.Cursor != message.After)
@@ -35,7 +35,7 @@ public static class CloseBusinessDateHandler
         try
         {
             return await CloseBatch(message, run, session, calendars, closer, policy, queues, options.Value.CloseOfBusiness.BatchSize,
-                clock, logger, ct);
+                clock, context, logger, ct);
         }
         catch (Exception e) when (!IsTransient(e))
         {
@@ -51,15 +51,16 @@ public static class CloseBusinessDateHandler
     }
 
     /// <summary>Conflicts with a concurrent payment and lost connections are retried by Wolverine's policy.</summary>
-    private static bool IsTransient(Exception e) =>
-        e is JasperFx.ConcurrencyException or Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
+    private static bool IsTransient(Exception e) => Transience.IsTransient(e);
 
     private static async Task<OutgoingMessages> CloseBatch(CloseBusinessDate message, CobRun run, IDocumentSession session,
         BusinessCalendarStore calendars, CloseOfBusinessBatch closer, Lending.Domain.LendingPolicy policy,
-        Lending.Projections.Collections.WorkQueueSchema queues, int batchSize, TimeProvider clock, ILogger logger, CancellationToken ct)
+        Lending.Projections.Collections.WorkQueueSchema queues, int batchSize, TimeProvider clock, IMessageContext context, ILogger logger,
+        CancellationToken ct)
     {
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
-        await closer.CloseAsync([.. batch.Select(b => b.LoanId)], message.Date, ct);
+        // The parts' events and messages carry this batch message's correlation, as the handler's own session would.
+        await closer.CloseAsync([.. batch.Select(b => b.LoanId)], message.Date, ct, context.CorrelationId, context.Envelope?.Id.ToString());
         var actions = new OutgoingMessages();
 
         if (batch.Count == batchSize)

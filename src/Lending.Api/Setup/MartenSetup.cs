@@ -50,6 +50,9 @@ public static class MartenSetup
                 // clock) to the append function; plain Quick would stamp appends to existing streams with the
                 // database server's now().
                 opts.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+                // Marten 9's default, relied on: the inline Loan projection applies a save's events to the loans the session
+                // already holds (FetchForWriting, LoansForWriting) instead of reading them back.
+                opts.Events.UseIdentityMapForAggregates = true;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;

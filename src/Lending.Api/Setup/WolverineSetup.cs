@@ -15,7 +15,8 @@ public static class WolverineSetup
         opts.Policies.UseDurableLocalQueues();
         opts.Durability.Mode = DurabilityMode.Balanced;
 
-        opts.OnException<Npgsql.NpgsqlException>().RetryWithCooldown(
+        // Database errors, also when Marten wraps them (MartenCommandException): a lost connection or a pool timeout passes.
+        opts.OnException(Transience.IsDatabaseError, "a database error").RetryWithCooldown(
             TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
         // A payment landing on a loan while its close-of-business batch runs: retry the batch on fresh state.
         opts.OnException<JasperFx.ConcurrencyException>().RetryWithCooldown(

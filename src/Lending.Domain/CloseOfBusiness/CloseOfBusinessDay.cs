@@ -26,9 +26,10 @@ public static class CloseOfBusinessDay
         var actions = events.OfType<LoanEscalated>()
             .Select(e => new EscalationDue(e.To, e.Action, e.BusinessDate, ladder.MinDpdOf(e.To)))
             .ToList();
-        // A write-off rejected a while ago is proposed again while the loan still qualifies.
+        // A write-off rejected a while ago is proposed again while the loan still qualifies; once a date, so a batch run
+        // again after this date was closed for the loan hands nothing on twice.
         var writeOffDpd = ladder.MinDpdOf(EscalationStage.WriteOff);
-        if (WriteOffDecisions.DueAgain(closed, date, writeOffDpd, policy.WriteOffReproposeDays))
+        if (loan.LastBusinessDate < date && WriteOffDecisions.DueAgain(closed, date, writeOffDpd, policy.WriteOffReproposeDays))
             actions.Add(new EscalationDue(EscalationStage.WriteOff, EscalationAction.WriteOffProposal, date, writeOffDpd));
         return new LoanDayClosed(closed, events, actions);
     }

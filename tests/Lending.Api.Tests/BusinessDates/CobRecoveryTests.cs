@@ -81,6 +81,8 @@ public class CobRecoveryTests(AppFixture app) : ApiTest(app)
     [Fact]
     public async Task A_payment_racing_a_batch_costs_a_retry_of_its_loan_only_and_the_loan_is_closed_on_the_paid_state()
     {
+        // Daytime in Shanghai: every notice goes out while the dates close, none is held to move a loan during the race.
+        ClockAtShanghai(new TimeOnly(10, 0));
         var loans = await FiveLoansInArrearsOnMarch1();
         await AdvanceDays(9); // 10 Mar: DPD 10, a day's penalty on each loan every date
         var march11 = new DateOnly(2026, 3, 11);

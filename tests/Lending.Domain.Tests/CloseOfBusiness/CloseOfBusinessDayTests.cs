@@ -43,7 +43,12 @@ public class CloseOfBusinessDayTests
         b.CloseThrough(day180.AddDays(9));
 
         Assert.Empty(CloseOfBusinessDay.Close(b.Loan, day180.AddDays(9), BucketPolicy.Default, EscalationLadder.Default, policy).Actions);
-        Assert.Equal(new EscalationDue(EscalationStage.WriteOff, EscalationAction.WriteOffProposal, day180.AddDays(10), 180),
-            Assert.Single(CloseOfBusinessDay.Close(b.Loan, day180.AddDays(10), BucketPolicy.Default, EscalationLadder.Default, policy).Actions));
+        var day = CloseOfBusinessDay.Close(b.Loan, day180.AddDays(10), BucketPolicy.Default, EscalationLadder.Default, policy);
+        Assert.Equal(new EscalationDue(EscalationStage.WriteOff, EscalationAction.WriteOffProposal, day180.AddDays(10), 180), Assert.Single(day.Actions));
+
+        // The same date again (a batch run a second time): nothing recorded, nothing handed on.
+        b.Then([.. day.Events]);
+        var again = CloseOfBusinessDay.Close(b.Loan, day180.AddDays(10), BucketPolicy.Default, EscalationLadder.Default, policy);
+        Assert.Equal((0, 0), (again.Events.Count, again.Actions.Count));
     }
 }
