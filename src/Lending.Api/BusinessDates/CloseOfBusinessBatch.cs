@@ -43,8 +43,8 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
     private async Task<int> ClosePart(IReadOnlyList<Guid> ids, DateOnly date, IReadOnlyDictionary<string, EscalationLadder> ladders,
         (string? Correlation, string? Causation) cause, CancellationToken ct)
     {
-        // Each loan with the version it was read at: a failed save's projection may have stamped a newer one on the instance.
-        List<(Loan Before, long Version, LoanDayClosed Closed)>? decided = null;
+        // Each loan as read (never changed: the projection folds onto copies) with what closing it decided.
+        List<(Loan Before, LoanDayClosed Closed)>? decided = null;
         var alone = new List<Guid>();
         var attempts = 0;
         while (true)
@@ -55,13 +55,13 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
             var outbox = new MartenOutbox(runtime, session) { CorrelationId = cause.Correlation };
             if (decided is null)
                 decided = [.. (await LoansForWriting.LoadAsync(session, alone.Count == 0 ? ids : [.. ids.Except(alone)], ct)).Select(loan =>
-                    (loan, loan.Version, CloseOfBusinessDay.Close(loan, date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder), policy)))];
+                    (loan, CloseOfBusinessDay.Close(loan, date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder), policy)))];
             else LoansForWriting.Hold(session, decided.Select(d => d.Before));
 
-            foreach (var (loan, version, closed) in decided)
+            foreach (var (loan, closed) in decided)
             {
                 // Expected version: a payment committed since the read fails the save instead of being overwritten.
-                if (closed.Events.Count > 0) session.Events.Append(loan.Id, version + closed.Events.Count, [.. closed.Events]);
+                if (closed.Events.Count > 0) session.Events.Append(loan.Id, loan.Version + closed.Events.Count, [.. closed.Events]);
                 // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
                 foreach (var action in closed.Actions) await outbox.SendAsync(CarryOutEscalation.For(loan.Id, action));
             }
@@ -79,7 +79,7 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
                 // Only the loans that moved are read again: those whose stream is past the version read, found with one query
                 // (many moved loans cost one more save, not one each). The exception's stream id is only a fallback: in a
                 // batch of appends Marten can name a neighbour of the stream that failed its check.
-                var moved = (await MovedSince(decided.Select(d => (d.Before.Id, d.Version)).ToList(), ct)).ToList();
+                var moved = (await MovedSince(decided.Select(d => (d.Before.Id, d.Before.Version)).ToList(), ct)).ToList();
                 if (moved.Count == 0)
                     moved = conflict.Id is Guid id && decided.Any(d => d.Before.Id == id) ? [id] : [.. decided.Select(d => d.Before.Id)];
                 logger.LogDebug("Close of business {Date}: {Loans} loan(s) changed meanwhile; closing them on their own", date, moved.Count);
