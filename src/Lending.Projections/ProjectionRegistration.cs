@@ -16,8 +16,11 @@ public static class ProjectionRegistration
         // Inline: the write model and read-your-writes views, with the work queues kept in the same transaction.
         var queue = new WorkQueueSchema(options.DatabaseSchemaName);
         options.Storage.ExtendedSchemaObjects.AddRange(queue.Objects());
+        var references = new PaymentReferences(options.DatabaseSchemaName, options.Events.DatabaseSchemaName);
+        options.Storage.ExtendedSchemaObjects.AddRange(references.Objects());
         options.Events.EnableSideEffectsOnInlineProjections = true;
-        options.Projections.Add(new LoanProjection(queue, queueWeights ?? Lending.Domain.LendingPolicy.Default.WorkQueue), ProjectionLifecycle.Inline);
+        options.Projections.Add(new LoanProjection(queue, queueWeights ?? Lending.Domain.LendingPolicy.Default.WorkQueue, references),
+            ProjectionLifecycle.Inline);
 
         // Async (the daemon, HotCold: one node runs it): the risk analysts' pre-aggregated figures. A rebuild wipes
         // the per-loan state and every analytics table, then replays the event store.
@@ -28,6 +31,8 @@ public static class ProjectionRegistration
         options.Policies.ForAllDocuments(mapping =>
         {
             if (mapping.DocumentType != typeof(LoanAnalytics)) return;
+            // Rewritten by every event of its loan: room on the page for the new version (HOT: these columns have no index).
+            mapping.StorageParameters["fillfactor"] = 80;
             mapping.DuplicateField(nameof(LoanAnalytics.LastDate));
             mapping.DuplicateField(nameof(LoanAnalytics.State), "varchar", notNull: true);
             mapping.DuplicateField(nameof(LoanAnalytics.Product), "varchar", notNull: true);

@@ -14,7 +14,7 @@ public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, ID
     public async Task<IReadOnlyList<LoadResult>> RunAsync(int clients, TimeSpan duration, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        var worked = (await session.Query<Loan>().Where(l => l.AssignedTo != null && l.Status == LoanStatus.Overdue).Take(5_000).ToListAsync(ct))
+        var worked = (await session.Query<Loan>().Where(l => l.Collections.Assignment != null && l.Status == LoanStatus.Overdue).Take(5_000).ToListAsync(ct))
             .Select(l => (l.Id, Collector: l.AssignedTo!, l.Borrower.TimeZone)).ToArray();
         var open = (await session.Query<Loan>().Where(l => l.Status == LoanStatus.Active || l.Status == LoanStatus.Overdue).Take(20_000).ToListAsync(ct))
             .Select(l => l.Id).ToArray();

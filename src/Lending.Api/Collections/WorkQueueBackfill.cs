@@ -19,12 +19,12 @@ public sealed class WorkQueueBackfill(IDocumentStore store, WorkQueueSchema queu
         await store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var session = store.LightweightSession();
         if ((await session.QueryAsync<bool>($"select exists (select 1 from {queues.Table})", ct)).Single()) return;
-        if (!await session.Query<Loan>().AnyAsync(l => l.AssignedTo != null, ct)) return;
+        if (!await session.Query<Loan>().AnyAsync(l => l.Collections.Assignment != null, ct)) return;
 
         var written = 0;
         for (var skip = 0; ; skip += 1_000)
         {
-            var page = await session.Query<Loan>().Where(l => l.AssignedTo != null).OrderBy(l => l.Id).Skip(skip).Take(1_000).ToListAsync(ct);
+            var page = await session.Query<Loan>().Where(l => l.Collections.Assignment != null).OrderBy(l => l.Id).Skip(skip).Take(1_000).ToListAsync(ct);
             if (page.Count == 0) break;
             foreach (var entry in page.Select(l => WorkQueue.Entry(l, policy.WorkQueue)).OfType<WorkQueueEntry>())
             {

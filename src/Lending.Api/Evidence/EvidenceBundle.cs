@@ -181,9 +181,9 @@ public static class EvidenceBundle
                          A(i.Penalty), A(i.PenaltyPaid), A(i.PenaltyDue), A(i.Fees), A(i.FeesPaid), A(i.FeesDue), "",
                      ];
         }
-        foreach (var p in loan.Payments.Values.OrderBy(p => p.PaidOn).ThenBy(p => p.Reference, StringComparer.Ordinal))
+        foreach (var p in loan.Payments.OrderBy(p => p.PaidOn).ThenBy(p => p.Reference, StringComparer.Ordinal))
         {
-            var (lines, overpayment) = loan.AllocationOf(p);
+            var (lines, overpayment) = (p.Lines, p.Overpayment);
             yield return
                      [
                          "payment", "", p.PaidOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Reference, "received",

@@ -64,9 +64,9 @@ public static class StatementPdf
                     M(i.Interest), M(i.Penalty), M(i.Fees), M(i.TotalPaid), N(LoanPosition.StatusOf(i, input.AsOf))]),
                 [0.6f, 1.1f, 1.3f, 1.2f, 1.1f, 1f, 1.3f, 1f])
             .Table(["日期 Date", "参考号 Reference", "金额 Amount", "本金 Principal", "利息 Interest", "罚息 Penalty", "费用 Fees"],
-                loan.Payments.Values.OrderBy(x => x.PaidOn).ThenBy(x => x.Reference, StringComparer.Ordinal).Select(x =>
+                loan.Payments.OrderBy(x => x.PaidOn).ThenBy(x => x.Reference, StringComparer.Ordinal).Select(x =>
                 {
-                    var (lines, _) = loan.AllocationOf(x);
+                    var lines = x.Lines;
                     return (IReadOnlyList<string>)[D(x.PaidOn), x.Reference, M(x.Amount), M(lines.Sum(l => l.Principal)), M(lines.Sum(l => l.Interest)),
                         M(lines.Sum(l => l.Penalty)), M(lines.Sum(l => l.Fees))];
                 }),

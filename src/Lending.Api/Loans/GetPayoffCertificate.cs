@@ -58,7 +58,8 @@ public static class GetPayoffCertificateEndpoint
         var i = loan.Installments;
         var paid = new CertificateAmounts(i.Sum(x => x.PrincipalPaid), i.Sum(x => x.InterestPaid), i.Sum(x => x.PenaltyPaid),
             i.Sum(x => x.FeesPaid), i.Sum(x => x.TotalPaid));
-        var payments = loan.Payments.Values.OrderBy(p => p.PaidOn).ThenBy(p => p.RecordedAt)
+        // The loan keeps its payments in booking order: on one value date, the one booked first comes first.
+        var payments = loan.Payments.OrderBy(p => p.PaidOn)
             .Select(p => new CertificatePayment(p.Reference, p.PaidOn, p.Amount)).ToList();
 
         return new PayoffCertificate(

@@ -40,6 +40,9 @@ internal sealed class LendingExceptionHandler(IProblemDetailsService problems, I
         }, v.Code, v.Message),
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException => Problems.Create(StatusCodes.Status409Conflict,
             "concurrency.conflict", "Someone else changed this at the same time; reload and try again."),
+        // Two requests booked one reference at once: the loser retries and gets the winner's answer.
+        _ when PaymentReferenceTaken(exception) => Problems.Create(StatusCodes.Status409Conflict,
+            "concurrency.conflict", "This payment reference was being recorded at the same time; retry to get its answer."),
         ExistingStreamIdCollisionException => Problems.Create(StatusCodes.Status409Conflict,
             "loan.already_exists", "A loan with this id already exists."),
         BadHttpRequestException { InnerException: JsonException j } => Malformed(j),
@@ -47,6 +50,10 @@ internal sealed class LendingExceptionHandler(IProblemDetailsService problems, I
         BadHttpRequestException b => Problems.Create(b.StatusCode, "request.malformed", b.Message),
         _ => Problems.Create(StatusCodes.Status500InternalServerError, "server.error", "An unexpected error occurred."),
     };
+
+    private static bool PaymentReferenceTaken(Exception e) =>
+        (e as Npgsql.PostgresException ?? e.InnerException as Npgsql.PostgresException) is
+        { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: Lending.Projections.Loans.PaymentReferences.ConstraintName };
 
     private static ProblemDetails Malformed(JsonException j) =>
         Problems.Create(StatusCodes.Status400BadRequest, "request.malformed",

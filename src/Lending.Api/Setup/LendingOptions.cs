@@ -165,6 +165,8 @@ public static class LendingOptionsSetup
         });
         services.AddSingleton(new Lending.Projections.Analytics.AnalyticsSchema(MartenSetup.DocumentSchema));
         services.AddSingleton(new Lending.Projections.Collections.WorkQueueSchema(MartenSetup.DocumentSchema));
+        services.AddSingleton(new Lending.Projections.Loans.PaymentReferences(MartenSetup.DocumentSchema, MartenSetup.EventSchema));
+        services.AddHostedService<Loans.Payments.PaymentReferenceBackfill>();
         services.AddHostedService<Collections.WorkQueueBackfill>();
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();

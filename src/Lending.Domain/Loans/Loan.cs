@@ -34,7 +34,7 @@ public sealed record Loan(
     CollectionsState Collections,
     DateOnly? PenaltyAccruedThrough,
     IReadOnlyList<PauseInterval> Pauses,
-    IReadOnlyDictionary<string, PaymentReceived> Payments,
+    IReadOnlyList<PaymentAllocation> Payments,
     IReadOnlyList<string> CompletedActions,
     PendingWriteOff? PendingWriteOff,
     RestructuringState Restructuring,
@@ -43,10 +43,10 @@ public sealed record Loan(
     DateOnly? ClosedOn,
     DateOnly LastBusinessDate,
     int InterestChargedThrough = 0,
-    IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null,
     DateOnly? WriteOffRejectedOn = null,
     IReadOnlyDictionary<string, DateTimeOffset>? HeldNotices = null,
-    LitigationCase? Litigation = null)
+    LitigationCase? Litigation = null,
+    IReadOnlyDictionary<string, PaymentReallocation>? Reallocated = null)
 {
     private static IReadOnlyDictionary<string, DateTimeOffset>? Without(IReadOnlyDictionary<string, DateTimeOffset>? held, string id) =>
         held is null || !held.ContainsKey(id) ? held : held.Where(x => x.Key != id).ToDictionary();
@@ -57,6 +57,17 @@ public sealed record Loan(
     /// </summary>
     public IReadOnlyList<Installment> Installments { get; init; } =
         Installments.All(i => i.PeriodStart != default) ? Installments : Periods(Installments, DisbursedOn);
+
+    /// <summary>
+    /// The payments in booking order, each as it stands allocated now. A loan document stored when it kept every payment
+    /// event, with re-allocations beside them (<see cref="Reallocated"/>), gets them applied on load.
+    /// </summary>
+    public IReadOnlyList<PaymentAllocation> Payments { get; init; } = Reallocated is null ? Payments
+        : Payments.Select(p => Reallocated.GetValueOrDefault(p.Reference) is { } r ? p with { Lines = r.Lines, Overpayment = r.Overpayment } : p)
+            .ToArray();
+
+    /// <summary>Read from documents stored before payments held their current allocation; applied to <see cref="Payments"/>.</summary>
+    public IReadOnlyDictionary<string, PaymentReallocation>? Reallocated { get; init; }
 
     /// <summary>Stream version this state was built from; set by the event store.</summary>
     public long Version { get; set; }
@@ -98,14 +109,13 @@ public sealed record Loan(
 
     public decimal PrincipalOutstanding => Installments.Sum(i => i.PrincipalDue);
 
-    /// <summary>How a payment stands allocated now: as recorded, or as a value-dated payment before it re-figured it.</summary>
-    public (IReadOnlyList<AllocationLine> Lines, decimal Overpayment) AllocationOf(PaymentReceived p) =>
-        Reallocated?.GetValueOrDefault(p.Reference) is { } r ? (r.Lines, r.Overpayment) : (p.Lines, p.Overpayment);
+    /// <summary>The payment booked under <paramref name="reference"/> as it stands allocated now; null if there is none.</summary>
+    public PaymentAllocation? Payment(string reference) => Payments.FirstOrDefault(p => p.Reference == reference);
 
     public static Loan Disbursed(LoanDisbursed e) => new(
         e.LoanId, LoanStatus.Active, e.ProductCode, e.Terms, e.Borrower, e.Principal, e.Currency, e.DisbursedOn,
         e.Region, e.Branch, Installments: [], DelinquencyBucket.Current, EscalationStage.None, CollectionsState.Empty,
-        PenaltyAccruedThrough: null, Pauses: [], Payments: new Dictionary<string, PaymentReceived>(), CompletedActions: [], PendingWriteOff: null, Restructuring: RestructuringState.None, WrittenOffOn: null, Overpaid: 0m,
+        PenaltyAccruedThrough: null, Pauses: [], Payments: [], CompletedActions: [], PendingWriteOff: null, Restructuring: RestructuringState.None, WrittenOffOn: null, Overpaid: 0m,
         ClosedOn: null, LastBusinessDate: e.BusinessDate);
 
     public static Loan Evolve(Loan? state, object @event)
@@ -126,7 +136,7 @@ public sealed record Loan(
             PaymentReceived p => loan with
             {
                 Installments = Allocated(loan.Installments, p.Lines, 1),
-                Payments = new Dictionary<string, PaymentReceived>(loan.Payments) { [p.Reference] = p },
+                Payments = [.. loan.Payments, PaymentAllocation.Of(p)],
                 Overpaid = loan.Overpaid + p.Overpayment,
                 Collections = loan.Collections.PaymentReceived(p.Amount - p.Overpayment, p.PaidOn),
                 Restructuring = loan.Restructuring.SettlementAmount is null ? loan.Restructuring
@@ -247,14 +257,15 @@ public sealed record Loan(
                 LateFeeCharged = a.LateFeeCharged ?? i.LateFeeCharged,
             }
             : i).ToArray();
-        var reallocated = new Dictionary<string, PaymentReallocation>(loan.Reallocated ?? new Dictionary<string, PaymentReallocation>());
+        var payments = loan.Payments.ToArray();
         var overpaid = loan.Overpaid;
         foreach (var moved in r.Reallocations)
         {
-            var (lines, overpayment) = loan.AllocationOf(loan.Payments[moved.Reference]);
-            installments = Allocated(Allocated(installments, lines, -1), moved.Lines, 1);
-            overpaid += moved.Overpayment - overpayment;
-            reallocated[moved.Reference] = moved;
+            var at = Array.FindIndex(payments, p => p.Reference == moved.Reference);
+            var was = payments[at];
+            installments = Allocated(Allocated(installments, was.Lines, -1), moved.Lines, 1);
+            overpaid += moved.Overpayment - was.Overpayment;
+            payments[at] = was with { Lines = moved.Lines, Overpayment = moved.Overpayment };
         }
         var collections = loan.Collections;
         foreach (var _ in r.PromisesKept)
@@ -265,7 +276,7 @@ public sealed record Loan(
             };
         return loan with
         {
-            Installments = installments, Reallocated = reallocated, Overpaid = overpaid, Collections = collections,
+            Installments = installments, Payments = payments, Overpaid = overpaid, Collections = collections,
             Restructuring = r.PlanBreachWithdrawn
                 ? loan.Restructuring with
                 {

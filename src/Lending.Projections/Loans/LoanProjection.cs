@@ -13,9 +13,11 @@ namespace Lending.Projections.Loans;
 /// <summary>
 /// The loan document read by <c>GET /loans/{id}</c>, kept inline so a command's answer reads its own writes.
 /// Delegates to the domain's <see cref="Loan.Evolve"/>, keeping the domain free of Marten. In the same transaction it
-/// keeps the loan's row of its collector's work queue (<see cref="WorkQueueSchema"/>).
+/// keeps the loan's row of its collector's work queue (<see cref="WorkQueueSchema"/>) and its payment references
+/// (<see cref="PaymentReferences"/>).
 /// </summary>
-public partial class LoanProjection(WorkQueueSchema queue, WorkQueueWeights weights) : SingleStreamProjection<Loan, Guid>
+public partial class LoanProjection(WorkQueueSchema queue, WorkQueueWeights weights, PaymentReferences references)
+    : SingleStreamProjection<Loan, Guid>
 {
     // A loan's evidence-access stream holds only pulls: it is not a loan and has no document.
     public override Loan? Evolve(Loan? snapshot, Guid id, IEvent e) =>
@@ -24,6 +26,9 @@ public partial class LoanProjection(WorkQueueSchema queue, WorkQueueWeights weig
     public override ValueTask RaiseSideEffects(IDocumentOperations operations, JasperFx.Events.IEventSlice<Loan> slice)
     {
         if (slice.Snapshot is not { } loan) return ValueTask.CompletedTask;
+        foreach (var e in slice.Events())
+            if (e.Data is PaymentReceived p)
+                operations.QueueSqlCommand(references.Insert, p.LoanId, p.Reference, p.Amount, e.Id);
         if (WorkQueue.Entry(loan, weights) is { } entry)
             operations.QueueSqlCommand(queue.Upsert, WorkQueueSchema.Parameters(entry));
         // A row goes only when the loan leaves its collector's queue: reassigned elsewhere, unassigned or closed.

@@ -29,6 +29,7 @@ public abstract class ApiTest(AppFixture app) : IAsyncLifetime
         {
             session.QueueSqlCommand($"truncate {evidence.Leaves}, {evidence.Nodes}, {evidence.Checkpoints}");
             session.QueueSqlCommand($"truncate {Host.Services.GetRequiredService<Lending.Projections.Collections.WorkQueueSchema>().Table}");
+            session.QueueSqlCommand($"truncate {Host.Services.GetRequiredService<Lending.Projections.Loans.PaymentReferences>().Table}");
             await session.SaveChangesAsync();
         }
         await App.Store.Advanced.ResetAllData();

@@ -12,6 +12,7 @@ using Marten;
 using Wolverine.Http;
 using Wolverine.Marten;
 using Wolverine.Persistence;
+using Lending.Projections.Loans;
 
 namespace Lending.Api.Loans.Payments;
 
@@ -60,15 +61,15 @@ public static class RecordPaymentEndpoint
     public static async Task<(IResult, Events)> Post(RecordPaymentRequest request,
         [WriteAggregate("loanId", OnMissing = OnMissing.ProblemDetailsWith404)] Loan loan,
         BusinessDay today, BucketPolicy buckets, PaymentPolicy policy, ClaimsPrincipal user, TimeProvider clock, IDocumentSession session,
-        CancellationToken ct)
+        PaymentReferences references, CancellationToken ct)
     {
         var actor = user.AsCollectionsActor();
         CollectionsDecisions.EnsureActsOn(loan, actor); // before answering a replay: a collector sees only their loans' payments
         var command = new RecordPayment(request.Reference!.Trim(), request.Amount!.Value, request.PaidOn ?? today.Date);
 
         // The same reference again is the same payment: answer with the original allocation and credit nothing.
-        if (PaymentDecisions.Duplicate(command, loan) is { } earlier)
-            return (Results.Ok(PaymentResponse.From(earlier)), []);
+        if (PaymentDecisions.Duplicate(command, loan) is not null)
+            return (Results.Ok(PaymentResponse.From(await OriginalAsync(session, references, loan.Id, command.Reference, ct))), []);
 
         // A value-dated payment re-figures the loan from its value date: the decision reads the loan's history.
         var history = command.PaidOn < today.Date
@@ -79,5 +80,13 @@ public static class RecordPaymentEndpoint
         return (Results.Created($"/loans/{loan.Id}/payments/{Uri.EscapeDataString(payment.Reference)}",
                 PaymentResponse.From(payment, events.OfType<LedgerRefigured>().SingleOrDefault())),
             [.. events]);
+    }
+
+    /// <summary>The event that first used a reference on the loan, found by its row in the payment references.</summary>
+    private static async Task<PaymentReceived> OriginalAsync(IDocumentSession session, PaymentReferences references, Guid loanId,
+        string reference, CancellationToken ct)
+    {
+        var eventId = (await session.QueryAsync<Guid>(references.EventOf, ct, loanId, reference)).Single();
+        return (PaymentReceived)(await session.Events.LoadAsync(eventId, ct))!.Data;
     }
 }

@@ -21,8 +21,7 @@ public static class BorrowingCost
     {
         // Principal repaid on day d stops counting from the day after.
         var principalDays = loan.Principal * (date.DayNumber - loan.DisbursedOn.DayNumber)
-            - loan.Payments.Values.Where(p => p.PaidOn <= date)
-                .Sum(p => loan.AllocationOf(p).Lines.Sum(l => l.Principal) * (date.DayNumber - p.PaidOn.DayNumber));
+            - loan.Payments.Where(p => p.PaidOn <= date).Sum(p => p.Principal * (date.DayNumber - p.PaidOn.DayNumber));
         return loan.Terms.RateCap * principalDays / loan.Terms.YearBasis;
     }
 

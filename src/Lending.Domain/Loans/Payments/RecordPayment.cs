@@ -92,10 +92,13 @@ public static class PaymentDecisions
 
     private static ValueDating.Outcome Booked(Waterfall.Result allocation) => new(allocation.Lines, allocation.Overpayment, null);
 
-    /// <summary>The payment already recorded under this reference, if any; a different amount under it is refused.</summary>
-    public static PaymentReceived? Duplicate(RecordPayment cmd, Loan loan)
+    /// <summary>
+    /// The payment already recorded under this reference, if any; a different amount under it is refused. Its original
+    /// answer is in its <see cref="PaymentReceived"/> event (the service finds it by the loan's payment references).
+    /// </summary>
+    public static Ledger.PaymentAllocation? Duplicate(RecordPayment cmd, Loan loan)
     {
-        if (!loan.Payments.TryGetValue(cmd.Reference, out var earlier)) return null;
+        if (loan.Payment(cmd.Reference) is not { } earlier) return null;
         if (earlier.Amount != cmd.Amount)
             throw new LendingRuleViolated("payment.reference_conflict",
                 $"Reference '{cmd.Reference}' was already used for a payment of {earlier.Amount}.", RefusalKind.Conflict);

@@ -56,9 +56,9 @@ public static class ValueDating
 
         void Replay(PaymentReceived p, DateOnly on)
         {
-            var (lines, overpayment) = current.AllocationOf(p);
+            var now = current.Payment(p.Reference)!;
             var again = Waterfall.Allocate(loan, p.Amount, on, p.BusinessDate > on ? p.BusinessDate : null);
-            if (!again.Lines.SequenceEqual(lines) || again.Overpayment != overpayment)
+            if (!again.Lines.SequenceEqual(now.Lines) || again.Overpayment != now.Overpayment)
                 reallocations.Add(new PaymentReallocation(p.Reference, again.Lines, again.Overpayment));
             loan = Loan.Evolve(loan, p with { Lines = again.Lines, Overpayment = again.Overpayment });
         }
