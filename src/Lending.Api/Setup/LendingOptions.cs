@@ -170,6 +170,7 @@ public static class LendingOptionsSetup
         services.AddHostedService<Collections.WorkQueueBackfill>();
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();
+        services.AddSingleton<Analytics.AnalyticsRebuild>();
         services.AddSingleton<Portfolio.PortfolioGenerator>();
         return services;
     }

@@ -42,7 +42,7 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
             }
             operations.Store(analytics!);
         }
-        Write(operations, changes);
+        Write(schema, operations, changes);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
     /// cell's previous row; then every row of a touched cell from the first changed date on gets the changes up to its
     /// date (one running sum per range between changed dates), so an event booked late lands on its own date.
     /// </summary>
-    private void WriteExposure(IDocumentOperations operations, AnalyticsChanges changes)
+    private static void WriteExposure(AnalyticsSchema schema, IDocumentOperations operations, AnalyticsChanges changes)
     {
         var ranges = changes.Exposure.Where(x => !x.Value.IsZero).GroupBy(x => x.Key.Cell).SelectMany(cell =>
         {
@@ -91,9 +91,10 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
             ranges.Select(r => r.Sum.Loans).ToArray(), ranges.Select(r => r.Sum.Principal).ToArray(), ranges.Select(r => r.Sum.Total).ToArray()]);
     }
 
-    private void Write(IDocumentOperations operations, AnalyticsChanges changes)
+    /// <summary>The summed changes of a page (or of a replay's stretch of events), as a few set-based statements.</summary>
+    public static void Write(AnalyticsSchema schema, IDocumentOperations operations, AnalyticsChanges changes)
     {
-        WriteExposure(operations, changes);
+        WriteExposure(schema, operations, changes);
 
         if (changes.MonthEnds.Count > 0)
         {

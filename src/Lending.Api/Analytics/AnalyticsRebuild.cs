@@ -1,0 +1,46 @@
+using Lending.Api.Setup;
+using Lending.Projections.Analytics;
+using Marten;
+using Marten.Events.Daemon.Coordination;
+
+namespace Lending.Api.Analytics;
+
+/// <summary>
+/// Rebuilds the risk analysts' figures from the whole event store by one sequential read (<see cref="AnalyticsReplay"/>)
+/// rather than the daemon's pages. This node's daemon stops the projection's shard, the replay runs through the high
+/// water mark, the shard's position is set there and the shard starts again, carrying on with what came since. Run it
+/// where the daemon runs (HotCold: the one node holding it, or with one node up).
+/// </summary>
+public sealed class AnalyticsRebuild(IDocumentStore store, AnalyticsSchema schema, IProjectionCoordinator coordinator,
+    ILogger<AnalyticsRebuild> log)
+{
+    public const string Shard = PortfolioAnalyticsProjection.Name + ":All";
+
+    public sealed record Result(long Events, long Through, TimeSpan Elapsed);
+
+    public async Task<Result> RunAsync(CancellationToken ct, int flushEvery = AnalyticsReplay.FlushEvery)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var daemon = coordinator.DaemonForMainDatabase();
+        await daemon.StopAgentAsync(Shard);
+        try
+        {
+            await using var session = store.LightweightSession();
+            // Everything up to the high water mark is committed (no sequence gap below it is still in flight).
+            var through = (await session.QueryAsync<long>(
+                $"select coalesce(max(last_seq_id), 0) from {MartenSetup.EventSchema}.mt_event_progression where name = 'HighWaterMark'", ct)).Single();
+            var events = await new AnalyticsReplay(store, schema, flushEvery).RunAsync(through, ct);
+            session.QueueSqlCommand(
+                $"insert into {MartenSetup.EventSchema}.mt_event_progression (name, last_seq_id, last_updated) values (?, ?, now()) " +
+                "on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = excluded.last_updated", Shard, through);
+            await session.SaveChangesAsync(ct);
+            log.LogInformation("Analytics rebuilt from {Events} events through sequence {Through} in {Seconds:0.0} s", events, through,
+                watch.Elapsed.TotalSeconds);
+            return new Result(events, through, watch.Elapsed);
+        }
+        finally
+        {
+            await daemon.StartAgentAsync(Shard, CancellationToken.None);
+        }
+    }
+}
