@@ -9,7 +9,8 @@ namespace Lending.Api.Analytics;
 /// Rebuilds the risk analysts' figures from the whole event store by one sequential read (<see cref="AnalyticsReplay"/>)
 /// rather than the daemon's pages. This node's daemon stops the projection's shard, the replay runs through the high
 /// water mark, the shard's position is set there and the shard starts again, carrying on with what came since. Run it
-/// where the daemon runs (HotCold: the one node holding it, or with one node up).
+/// where the daemon runs (HotCold: the one node holding it, or with one node up), or with every node stopped
+/// (<c>./lending rebuild-analytics</c>, no daemon to hand over to).
 /// </summary>
 public sealed class AnalyticsRebuild(IDocumentStore store, AnalyticsSchema schema, IProjectionCoordinator coordinator,
     ILogger<AnalyticsRebuild> log)
@@ -18,17 +19,20 @@ public sealed class AnalyticsRebuild(IDocumentStore store, AnalyticsSchema schem
 
     public sealed record Result(long Events, long Through, TimeSpan Elapsed);
 
-    public async Task<Result> RunAsync(CancellationToken ct, int flushEvery = AnalyticsReplay.FlushEvery)
+    /// <param name="handOver">Whether this process's daemon runs the shard (stopped, then started again from the replay's end).</param>
+    public async Task<Result> RunAsync(CancellationToken ct, int flushEvery = AnalyticsReplay.FlushEvery, bool handOver = true)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var daemon = coordinator.DaemonForMainDatabase();
-        await daemon.StopAgentAsync(Shard);
+        var daemon = handOver ? coordinator.DaemonForMainDatabase() : null;
+        if (daemon is not null) await daemon.StopAgentAsync(Shard);
         try
         {
             await using var session = store.LightweightSession();
-            // Everything up to the high water mark is committed (no sequence gap below it is still in flight).
-            var through = (await session.QueryAsync<long>(
-                $"select coalesce(max(last_seq_id), 0) from {MartenSetup.EventSchema}.mt_event_progression where name = 'HighWaterMark'", ct)).Single();
+            // With the daemon running, everything up to its high water mark is committed (no sequence gap below it is still
+            // in flight); with every node stopped, the newest event is.
+            var through = (await session.QueryAsync<long>(daemon is not null
+                ? $"select coalesce(max(last_seq_id), 0) from {MartenSetup.EventSchema}.mt_event_progression where name = 'HighWaterMark'"
+                : $"select coalesce(max(seq_id), 0) from {MartenSetup.EventSchema}.mt_events", ct)).Single();
             var events = await new AnalyticsReplay(store, schema, flushEvery).RunAsync(through, ct);
             session.QueueSqlCommand(
                 $"insert into {MartenSetup.EventSchema}.mt_event_progression (name, last_seq_id, last_updated) values (?, ?, now()) " +
@@ -40,7 +44,7 @@ public sealed class AnalyticsRebuild(IDocumentStore store, AnalyticsSchema schem
         }
         finally
         {
-            await daemon.StartAgentAsync(Shard, CancellationToken.None);
+            if (daemon is not null) await daemon.StartAgentAsync(Shard, CancellationToken.None);
         }
     }
 }

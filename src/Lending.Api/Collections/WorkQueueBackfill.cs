@@ -22,10 +22,13 @@ public sealed class WorkQueueBackfill(IDocumentStore store, WorkQueueSchema queu
         if (!await session.Query<Loan>().AnyAsync(l => l.Collections.Assignment != null, ct)) return;
 
         var written = 0;
-        for (var skip = 0; ; skip += 1_000)
+        // Pages by key (each from where the last ended), so the cost is one pass over the loans, not one per page.
+        for (var after = Guid.Empty; ;)
         {
-            var page = await session.Query<Loan>().Where(l => l.Collections.Assignment != null).OrderBy(l => l.Id).Skip(skip).Take(1_000).ToListAsync(ct);
+            var page = await session.QueryAsync<Loan>(
+                "where id > ? and data->'collections'->'assignment' is not null order by id limit 1000", ct, after);
             if (page.Count == 0) break;
+            after = page[^1].Id;
             foreach (var entry in page.Select(l => WorkQueue.Entry(l, policy.WorkQueue)).OfType<WorkQueueEntry>())
             {
                 session.QueueSqlCommand(queues.Upsert, WorkQueueSchema.Parameters(entry));

@@ -40,7 +40,8 @@ internal sealed class LendingExceptionHandler(IProblemDetailsService problems, I
         }, v.Code, v.Message),
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException => Problems.Create(StatusCodes.Status409Conflict,
             "concurrency.conflict", "Someone else changed this at the same time; reload and try again."),
-        // Two requests booked one reference at once: the loser retries and gets the winner's answer.
+        // A payment reference already used on the loan, refused by the database (a path appending without an expected
+        // version; the API's own appends meet the stream version check first): a retry gets the original answer.
         _ when PaymentReferenceTaken(exception) => Problems.Create(StatusCodes.Status409Conflict,
             "concurrency.conflict", "This payment reference was being recorded at the same time; retry to get its answer."),
         ExistingStreamIdCollisionException => Problems.Create(StatusCodes.Status409Conflict,

@@ -75,7 +75,7 @@ public static class MartenSetup
     /// <summary>
     /// The store keeps state, not what is derived from it: a domain type's get-only properties (a loan's schedule in force,
     /// an instalment's amounts due, ...) are computed again on load, so they are not written. The domain needs no
-    /// attributes for it; what queries need of them is in duplicated columns (assignee, close-of-business date).
+    /// attributes for it; what queries need of them is in a duplicated column (the close-of-business date).
     /// </summary>
     private static void StateOnly(System.Text.Json.Serialization.Metadata.JsonTypeInfo info)
     {
@@ -90,6 +90,7 @@ public static class MartenSetup
         // Two advance requests racing must not both start a run: the second save fails on the version check.
         opts.Schema.For<BusinessCalendar>().Identity(c => c.Id).UseOptimisticConcurrency(true);
         opts.Schema.For<CobRun>().UseOptimisticConcurrency(true);
+        opts.Schema.For<Loans.Payments.PaymentReferenceBackfillProgress>().Identity(p => p.Id);
         // One index besides the key: the close of business's. Nothing queries loans by product code or assignee (analytics
         // and the work queues have their own rows), and every upsert of a loan paid for each index. A loan is rewritten
         // by nearly every close of business in arrears, mostly with its close-of-business date unchanged: a fifth of each

@@ -18,7 +18,10 @@ namespace Lending.Api.Setup;
 /// </summary>
 internal sealed class StoredLoanJson : JsonConverter<Loan>
 {
-    private (JsonSerializerOptions Outer, JsonSerializerOptions Compact)? built;
+    private sealed record Built(JsonSerializerOptions Outer, JsonSerializerOptions Compact);
+
+    // Published whole, once built: a thread sees either nothing or both options, never a torn pair.
+    private volatile Built? built;
 
     public override Loan? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         JsonSerializer.Deserialize<Loan>(ref reader, Compact(options));
@@ -32,19 +35,22 @@ internal sealed class StoredLoanJson : JsonConverter<Loan>
         var plain = new JsonSerializerOptions(outer);
         foreach (var mine in plain.Converters.OfType<StoredLoanJson>().ToList()) plain.Converters.Remove(mine);
         var compact = new JsonSerializerOptions(plain);
-        // Members most rows carry come first, so that the defaults most rows have are trailing ones.
+        // Each ledger row's members in their stored order, every member named: members most rows carry come first, so
+        // the defaults most rows have are trailing ones. The order is the stored format: a new member goes at the end.
         compact.Converters.Add(new PositionalJson<Installment>(plain, nameof(Installment.Number), nameof(Installment.DueDate),
             nameof(Installment.Principal), nameof(Installment.Interest), nameof(Installment.PeriodStart), nameof(Installment.PrincipalPaid),
             nameof(Installment.InterestPaid), nameof(Installment.Penalty), nameof(Installment.PenaltyPaid), nameof(Installment.PenaltyCarry),
-            nameof(Installment.Fees), nameof(Installment.FeesPaid), nameof(Installment.LateFeeCharged)));
+            nameof(Installment.Fees), nameof(Installment.FeesPaid), nameof(Installment.LateFeeCharged), nameof(Installment.InterestWaived),
+            nameof(Installment.InterestCarried), nameof(Installment.Replaced)));
         compact.Converters.Add(new PositionalJson<AllocationLine>(plain, nameof(AllocationLine.Installment), nameof(AllocationLine.Principal),
-            nameof(AllocationLine.Interest), nameof(AllocationLine.Penalty), nameof(AllocationLine.Fees)));
-        compact.Converters.Add(new PositionalJson<PaymentAllocation>(plain));
-        compact.Converters.Add(new PositionalJson<PauseInterval>(plain));
+            nameof(AllocationLine.Interest), nameof(AllocationLine.Penalty), nameof(AllocationLine.Fees), nameof(AllocationLine.InterestWaived)));
+        compact.Converters.Add(new PositionalJson<PaymentAllocation>(plain, nameof(PaymentAllocation.Reference), nameof(PaymentAllocation.PaidOn),
+            nameof(PaymentAllocation.Amount), nameof(PaymentAllocation.Lines), nameof(PaymentAllocation.Overpayment)));
+        compact.Converters.Add(new PositionalJson<PauseInterval>(plain, nameof(PauseInterval.From), nameof(PauseInterval.Until)));
         compact.Converters.Add(new PaymentsJson(plain));
         compact.TypeInfoResolver = (plain.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(LeaveOutDefaults);
         compact.MakeReadOnly();
-        built = (outer, compact);
+        built = new Built(outer, compact);
         return compact;
     }
 
@@ -60,7 +66,7 @@ internal sealed class StoredLoanJson : JsonConverter<Loan>
         var defaults = Constructor.Defaults(info.Type);
         foreach (var p in info.Properties)
             if (p.AttributeProvider is PropertyInfo property && defaults.TryGetValue(property.Name, out var d))
-                p.ShouldSerialize = (_, v) => !Equals(v, d);
+                p.ShouldSerialize = (_, v) => !Constructor.IsDefault(v, d);
     }
 
     /// <summary>A record's primary constructor and the value each of its parameters takes when left out.</summary>
@@ -73,20 +79,29 @@ internal sealed class StoredLoanJson : JsonConverter<Loan>
             : p.ParameterType.IsValueType && Nullable.GetUnderlyingType(p.ParameterType) is null ? Activator.CreateInstance(p.ParameterType)
             : null;
 
+        /// <summary>
+        /// Whether leaving <paramref name="value"/> out reads back the same: for a decimal, the same scale too (0.00 is
+        /// written, so an amount reads back as it was booked).
+        /// </summary>
+        public static bool IsDefault(object? value, object? @default) =>
+            value is decimal v && @default is decimal d ? v == d && v.Scale == d.Scale : Equals(value, @default);
+
         public static Dictionary<string, object?> Defaults(Type t) =>
             Of(t).GetParameters().ToDictionary(p => p.Name!, DefaultOf, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>
-    /// A record as the array of its constructor's arguments, the members named in <paramref name="first"/> first and the
-    /// rest in constructor order, without the trailing ones equal to their default. The order is the stored format: a
-    /// member is only ever added at the end.
+    /// A record as the array of its constructor's arguments in the given <paramref name="order"/> (every argument named,
+    /// so a member added to the record without a stored position fails on first use, before any document is read), without the
+    /// trailing ones equal to their default.
     /// </summary>
-    private sealed class PositionalJson<T>(JsonSerializerOptions plain, params string[] first) : JsonConverter<T>
+    private sealed class PositionalJson<T>(JsonSerializerOptions plain, params string[] order) : JsonConverter<T>
     {
         private static readonly ConstructorInfo Ctor = Constructor.Of(typeof(T));
-        private readonly ParameterInfo[] parameters = Ctor.GetParameters()
-            .OrderBy(p => Array.IndexOf(first, p.Name) is var at and >= 0 ? at : first.Length + p.Position).ToArray();
+        private readonly ParameterInfo[] parameters = order.Length == Ctor.GetParameters().Length
+            ? order.Select(name => Ctor.GetParameters().Single(p => p.Name == name)).ToArray()
+            : throw new InvalidOperationException(
+                $"{typeof(T).Name} has members without a stored position: {string.Join(", ", Ctor.GetParameters().Select(p => p.Name).Except(order))}.");
         private PropertyInfo[] Properties => properties ??= parameters
             .Select(p => typeof(T).GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
                          ?? throw new InvalidOperationException($"{typeof(T).Name}.{p.Name} has no property to store."))
@@ -116,7 +131,7 @@ internal sealed class StoredLoanJson : JsonConverter<Loan>
         {
             var values = Properties.Select(p => p.GetValue(value)).ToArray();
             var count = values.Length;
-            while (count > 0 && Equals(values[count - 1], Defaults[count - 1])) count--;
+            while (count > 0 && Constructor.IsDefault(values[count - 1], Defaults[count - 1])) count--;
             writer.WriteStartArray();
             for (var i = 0; i < count; i++) JsonSerializer.Serialize(writer, values[i], parameters[i].ParameterType, options);
             writer.WriteEndArray();
@@ -133,7 +148,7 @@ internal sealed class StoredLoanJson : JsonConverter<Loan>
         {
             if (reader.TokenType == JsonTokenType.StartObject)
                 return JsonSerializer.Deserialize<Dictionary<string, StoredBefore>>(ref reader, plain)!.Values
-                    .OrderBy(p => p.PaidOn).ThenBy(p => p.RecordedAt)
+                    .OrderBy(p => p.RecordedAt).ThenBy(p => p.Reference, StringComparer.Ordinal) // booking order
                     .Select(p => new PaymentAllocation(p.Reference, p.PaidOn, p.Amount, p.Lines, p.Overpayment)).ToArray();
             return JsonSerializer.Deserialize<PaymentAllocation[]>(ref reader, options)!;
         }

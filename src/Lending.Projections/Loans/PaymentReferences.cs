@@ -33,12 +33,15 @@ public sealed class PaymentReferences(string schema, string eventSchema)
     public string EventOf => $"select event_id from {Table} where loan_id = ? and reference = ?";
 
     /// <summary>
-    /// Rows for payments booked before the table existed, from the event store; run once, when the table is empty.
+    /// Rows for payments booked before the table existed, from the event store, for events in a range of sequence
+    /// numbers (the first use of a reference wins). Idempotent: a row already there is left as it is.
     /// </summary>
     public string Backfill => $"""
         insert into {Table} (loan_id, reference, amount, event_id)
-        select stream_id, data->>'reference', (data->>'amount')::numeric, id from {eventSchema}.mt_events
-        where type = 'payment_received'
+        select distinct on (stream_id, data->>'reference') stream_id, data->>'reference', (data->>'amount')::numeric, id
+        from {eventSchema}.mt_events
+        where type = 'payment_received' and seq_id > ? and seq_id <= ?
+        order by stream_id, data->>'reference', seq_id
         on conflict do nothing
         """;
 }

@@ -1,25 +1,65 @@
+using Lending.Api.Setup;
 using Lending.Projections.Loans;
 using Marten;
 
 namespace Lending.Api.Loans.Payments;
 
+/// <summary>How far the payment references were written from the event store (one document).</summary>
+public sealed class PaymentReferenceBackfillProgress
+{
+    public string Id { get; set; } = "payment-references";
+    /// <summary>The last event sequence number whose payment has its row.</summary>
+    public long Through { get; set; }
+    /// <summary>The newest event when the backfill began: past it, every payment wrote its own row.</summary>
+    public long Until { get; set; }
+}
+
 /// <summary>
-/// A database whose payments were booked before the payment references were kept gets their rows once, at start, from
-/// the event store (the table is empty only then: every payment since writes its row with its event).
+/// A database whose payments were booked before the payment references were kept gets their rows from the event store,
+/// in the background after start (a big store takes minutes: start and requests do not wait), in ranges of event
+/// sequence numbers, each committed with the progress, so a restart carries on where it stopped. Until a payment has
+/// its row, a replay of it is answered from the loan's stream.
 /// </summary>
 public sealed class PaymentReferenceBackfill(IDocumentStore store, PaymentReferences references, ILogger<PaymentReferenceBackfill> log)
-    : IHostedService
+    : BackgroundService
 {
-    public async Task StartAsync(CancellationToken ct)
+    public const int Range = 250_000;
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        await store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var session = store.LightweightSession();
-        if ((await session.QueryAsync<bool>($"select exists (select 1 from {references.Table})", ct)).Single()) return;
-        session.QueueSqlCommand(references.Backfill);
-        await session.SaveChangesAsync(ct);
-        var rows = (await session.QueryAsync<long>($"select count(*) from {references.Table}", ct)).Single();
-        if (rows > 0) log.LogInformation("Payment references written for {Payments} earlier payments", rows);
+        try
+        {
+            await RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // Not fatal: replays fall back to the streams, and the next start carries on.
+            log.LogError(e, "Writing payment references for earlier payments stopped");
+        }
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var progress = await session.LoadAsync<PaymentReferenceBackfillProgress>("payment-references", ct);
+        if (progress is null)
+        {
+            var newest = (await session.QueryAsync<long>($"select coalesce(max(seq_id), 0) from {MartenSetup.EventSchema}.mt_events", ct)).Single();
+            session.Store(progress = new PaymentReferenceBackfillProgress { Through = 0, Until = newest });
+            await session.SaveChangesAsync(ct);
+        }
+        if (progress.Through >= progress.Until) return;
+        while (progress.Through < progress.Until)
+        {
+            var to = Math.Min(progress.Until, progress.Through + Range);
+            session.QueueSqlCommand(references.Backfill, progress.Through, to);
+            progress.Through = to;
+            session.Store(progress);
+            await session.SaveChangesAsync(ct);
+        }
+        log.LogInformation("Payment references written for earlier payments through event {Sequence}", progress.Through);
+    }
 }

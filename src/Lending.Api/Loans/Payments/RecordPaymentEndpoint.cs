@@ -82,11 +82,18 @@ public static class RecordPaymentEndpoint
             [.. events]);
     }
 
-    /// <summary>The event that first used a reference on the loan, found by its row in the payment references.</summary>
+    /// <summary>
+    /// The event that first used a reference on the loan, found by its row in the payment references; from the loan's
+    /// stream for a payment whose row is not written yet (booked before the table existed, see
+    /// <see cref="PaymentReferenceBackfill"/>).
+    /// </summary>
     private static async Task<PaymentReceived> OriginalAsync(IDocumentSession session, PaymentReferences references, Guid loanId,
         string reference, CancellationToken ct)
     {
-        var eventId = (await session.QueryAsync<Guid>(references.EventOf, ct, loanId, reference)).Single();
-        return (PaymentReceived)(await session.Events.LoadAsync(eventId, ct))!.Data;
+        if ((await session.QueryAsync<Guid>(references.EventOf, ct, loanId, reference)).SingleOrDefault() is var id && id != Guid.Empty
+            && await session.Events.LoadAsync(id, ct) is { Data: PaymentReceived recorded })
+            return recorded;
+        return (await session.Events.FetchStreamAsync(loanId, token: ct)).Select(e => e.Data).OfType<PaymentReceived>()
+            .First(p => p.Reference == reference);
     }
 }
