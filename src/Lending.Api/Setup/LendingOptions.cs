@@ -171,6 +171,7 @@ public static class LendingOptionsSetup
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();
         services.AddSingleton<Analytics.AnalyticsRebuild>();
+        services.AddSingleton<Escalation.EscalationCarrier>();
         services.AddSingleton<Portfolio.PortfolioGenerator>();
         return services;
     }

@@ -15,6 +15,8 @@ namespace Lending.Projections.Evidence;
 /// The page's events are read back from the event table itself, every row between the last sealed sequence number and
 /// the page's last: an event the daemon would skip (an unknown type) is sealed all the same, and the data hashed is the
 /// stored JSON, canonicalized, not a re-serialization. A page at or below what is sealed (a rebuild) changes nothing.
+/// Marten's tombstones are not sealed: rows it writes for the sequence numbers of an append that failed (two writers on
+/// one loan, one losing its version check), in a stream of their own, they record nothing that happened.
 /// </para>
 /// </summary>
 public sealed class EvidenceLogProjection : ProjectionBase, IProjection
@@ -49,8 +51,8 @@ public sealed class EvidenceLogProjection : ProjectionBase, IProjection
 
         var rows = await operations.QueryAsync<string>($"""
             select {EvidenceLogSchema.EventRowJson}
-            from {_schema.Events} e where e.seq_id > ? and e.seq_id <= ? order by e.seq_id
-            """, ct, lastSeq, through);
+            from {_schema.Events} e where e.seq_id > ? and e.seq_id <= ? and e.type <> ? order by e.seq_id
+            """, ct, lastSeq, through, Tombstone.Name);
         var parsed = rows.Select(r => JsonDocument.Parse(r).RootElement).ToList();
         var streams = parsed.Select(r => r.GetProperty("streamId").GetGuid()).Distinct().ToArray();
         var heads = (await operations.QueryAsync<string>($"""
@@ -97,7 +99,9 @@ public sealed class EvidenceLogProjection : ProjectionBase, IProjection
                 nodeHashes.Add(node);
             }
         }
-        _lastSeq = through;
+        // The last sealed event: a page may end in tombstones, which are not sealed.
+        _lastSeq = seqs.Count > 0 ? seqs[^1] : lastSeq;
+        if (positions.Count == 0) return;
 
         operations.QueueSqlCommand($"""
             insert into {_schema.Leaves} (position, seq_id, stream_id, version, leaf, leaf_json)
