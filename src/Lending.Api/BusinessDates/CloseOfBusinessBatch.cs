@@ -25,12 +25,6 @@ namespace Lending.Api.BusinessDates;
 public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime runtime, BucketPolicy buckets, EscalationLadder ladder,
     Lending.Domain.LendingPolicy policy, IOptions<LendingOptions> options, ILogger<CloseOfBusinessBatch> logger)
 {
-    /// <summary>
-    /// The fewest loans a part closes: a small batch (a day's last, or a quiet book's) is one transaction and one message,
-    /// not a transaction per loan.
-    /// </summary>
-    public const int MinimumPart = 25;
-
     /// <summary>Closes the loans for <paramref name="date"/>; returns how many loans had to be closed alone after a conflict.</summary>
     /// <param name="correlationId">The run's correlation, carried by every part's events and messages.</param>
     /// <param name="causationId">The batch message that caused the parts.</param>
@@ -38,7 +32,7 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
         string? causationId = null)
     {
         var parallelism = Math.Clamp(options.Value.CloseOfBusiness.Parallelism, 1, 64);
-        var parts = loanIds.Chunk(Math.Max(MinimumPart, (loanIds.Count + parallelism - 1) / parallelism)).ToList();
+        var parts = loanIds.Chunk(Math.Max(1, (loanIds.Count + parallelism - 1) / parallelism)).ToList();
         var ladders = await Ladders(ct);
         var retried = 0;
         await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
@@ -68,11 +62,9 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
             {
                 // Expected version: a payment committed since the read fails the save instead of being overwritten.
                 if (closed.Events.Count > 0) session.Events.Append(loan.Id, loan.Version + closed.Events.Count, [.. closed.Events]);
+                // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
+                foreach (var action in closed.Actions) await outbox.SendAsync(CarryOutEscalation.For(loan.Id, action));
             }
-            // The part's stage actions leave through the outbox in this same transaction, as one message: never lost, never
-            // without their stages.
-            var actions = decided.SelectMany(d => d.Closed.Actions.Select(a => CarryOutEscalation.For(d.Before.Id, a))).ToList();
-            if (actions.Count > 0) await outbox.SendAsync(new CarryOutEscalations(actions));
             try
             {
                 await session.SaveChangesAsync(ct);

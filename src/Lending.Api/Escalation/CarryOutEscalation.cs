@@ -12,21 +12,12 @@ namespace Lending.Api.Escalation;
 /// <summary>
 /// Carry out the automatic action of a stage a loan entered. Sent through the durable outbox with the escalation.
 /// <see cref="MinDpd"/>: the stage's DPD threshold on the loan's ladder, which a write-off proposal must still meet when approved.
-/// <see cref="TriedBefore"/>: deliveries tried before this message (in its part's <see cref="CarryOutEscalations"/>), so
-/// recorded delivery failures number every try.
 /// </summary>
-public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, EscalationAction Action, DateOnly BusinessDate, int MinDpd = 1,
-    int TriedBefore = 0)
+public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, EscalationAction Action, DateOnly BusinessDate, int MinDpd = 1)
 {
     public static CarryOutEscalation For(Guid loanId, Lending.Domain.CloseOfBusiness.EscalationDue due) =>
         new(loanId, due.Stage, due.Action, due.BusinessDate, due.MinDpd);
 }
-
-/// <summary>
-/// The escalation actions one part of a close-of-business batch decided, in one durable message sent in the part's
-/// transaction (one outbox row per part, not one per action).
-/// </summary>
-public sealed record CarryOutEscalations(IReadOnlyList<CarryOutEscalation> Actions);
 
 /// <summary>
 /// Notices, queue assignment and legal referral for a stage entered. Each is done once: its id (loan, business date,
@@ -34,15 +25,14 @@ public sealed record CarryOutEscalations(IReadOnlyList<CarryOutEscalation> Actio
 /// conduct guard holds for the borrower's quiet hours comes back as this same message, scheduled (durably) for the
 /// window's opening.
 /// </summary>
-public sealed class EscalationCarrier(INotificationSender sender, IOptions<LendingOptions> options, Lending.Domain.LendingPolicy limits,
-    ConductPolicy conduct, TimeProvider clock, IDocumentStore store, NoticeTemplates templates, ILogger<CarryOutEscalation> logger)
+public static class CarryOutEscalationHandler
 {
-    /// <summary>Carries out one action in <paramref name="session"/> (saved by the caller); the wait before trying again when held.</summary>
-    /// <param name="attempt">The delivery attempt, recorded with a failure.</param>
-    public async Task<TimeSpan?> CarryOutAsync(CarryOutEscalation message, IDocumentSession session, int attempt, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(CarryOutEscalation message, IDocumentSession session, INotificationSender sender,
+        IOptions<LendingOptions> options, Lending.Domain.LendingPolicy limits, ConductPolicy conduct, TimeProvider clock,
+        IDocumentStore store, Envelope envelope, NoticeTemplates templates, ILogger<CarryOutEscalation> logger, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Loan>(message.LoanId, ct);
-        if (stream.Aggregate is not { } loan) return null;
+        if (stream.Aggregate is not { } loan) return [];
         var now = clock.GetUtcNow();
         var outcome = EscalationActions.Decide(loan, message.Stage, message.Action, message.BusinessDate,
             options.Value.Escalation.Queues, Guid.CreateVersion7(now), now, message.MinDpd, limits, conduct, templates);
@@ -60,7 +50,7 @@ public sealed class EscalationCarrier(INotificationSender sender, IOptions<Lendi
                 // The failure is a fact too: recorded in its own transaction, since this one rolls back for the retry.
                 await using var record = store.LightweightSession();
                 record.Events.Append(loan.Id, loan.Version + 1, new NoticeDeliveryFailed(loan.Id, notice.NoticeId, notice.Kind, notice.Channel,
-                    failure.Adapter, attempt, failure.Message, now, message.BusinessDate));
+                    failure.Adapter, envelope.Attempts, failure.Message, now, message.BusinessDate));
                 await record.SaveChangesAsync(ct);
                 throw;
             }
@@ -72,48 +62,9 @@ public sealed class EscalationCarrier(INotificationSender sender, IOptions<Lendi
         if (events.Count > 0) stream.AppendMany(events);
         else if (outcome.RetryAt is null) logger.LogDebug("Nothing to do for {Action} on loan {LoanId}", message.Action, loan.Id);
 
-        if (outcome.RetryAt is not { } retryAt) return null;
+        if (outcome.RetryAt is not { } retryAt) return [];
         // Held for quiet hours: the same action again when the window opens (at least a second on, whatever the clock).
         var wait = retryAt - now;
-        return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
-    }
-}
-
-public static class CarryOutEscalationHandler
-{
-    public static async Task<OutgoingMessages> Handle(CarryOutEscalation message, IDocumentSession session, EscalationCarrier carrier,
-        Envelope envelope, CancellationToken ct) =>
-        await carrier.CarryOutAsync(message, session, message.TriedBefore + envelope.Attempts, ct) is { } wait ? [message.DelayedFor(wait)] : [];
-}
-
-/// <summary>
-/// A part's actions, each in its own transaction, so one loan's failure holds up no other: an action that fails goes on
-/// as its own <see cref="CarryOutEscalation"/> message, with the per-notice retries, dead letters and
-/// <c>GET /notices/failed</c>; a redelivered batch finds the actions done before a crash done.
-/// </summary>
-public static class CarryOutEscalationsHandler
-{
-    public static async Task Handle(CarryOutEscalations batch, IDocumentStore store, EscalationCarrier carrier, IMessageContext context,
-        ILogger<CarryOutEscalations> logger, CancellationToken ct)
-    {
-        foreach (var action in batch.Actions)
-        {
-            TimeSpan? wait;
-            try
-            {
-                await using var session = store.LightweightSession();
-                session.CorrelationId = context.CorrelationId;
-                wait = await carrier.CarryOutAsync(action, session, attempt: 1, ct);
-                await session.SaveChangesAsync(ct);
-            }
-            catch (Exception failure) when (!ct.IsCancellationRequested)
-            {
-                logger.LogInformation(failure, "{Action} on loan {LoanId} goes on as its own message", action.Action, action.LoanId);
-                // A refused delivery was a try (recorded as such); a conflict was not.
-                await context.SendAsync(failure is NotificationDeliveryException ? action with { TriedBefore = action.TriedBefore + 1 } : action);
-                continue;
-            }
-            if (wait is { } delay) await context.SendAsync(action, new DeliveryOptions { ScheduleDelay = delay });
-        }
+        return [message.DelayedFor(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait)];
     }
 }

@@ -171,7 +171,6 @@ public static class LendingOptionsSetup
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();
         services.AddSingleton<Analytics.AnalyticsRebuild>();
-        services.AddSingleton<Escalation.EscalationCarrier>();
         services.AddSingleton<Portfolio.PortfolioGenerator>();
         return services;
     }

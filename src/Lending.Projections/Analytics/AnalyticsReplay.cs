@@ -17,21 +17,27 @@ public sealed class AnalyticsReplay(IDocumentStore store, AnalyticsSchema schema
     /// <summary>Events between two writes of the summed changes: memory for the sums, not for the loans.</summary>
     public const int FlushEvery = 500_000;
 
-    /// <summary>Wipes the analytics and replays every event up to sequence <paramref name="through"/>; returns the events read.</summary>
-    public async Task<long> RunAsync(long through, CancellationToken ct)
+    /// <summary>Empties every analytics table and the loans' analytics rows.</summary>
+    public async Task WipeAsync(CancellationToken ct)
     {
-        await using (var wipe = store.LightweightSession())
-        {
-            foreach (var table in schema.Tables) wipe.QueueSqlCommand($"delete from {table}");
-            wipe.QueueSqlCommand($"delete from {schema.LoanStates}");
-            await wipe.SaveChangesAsync(ct);
-        }
+        await using var wipe = store.LightweightSession();
+        wipe.QueueSqlCommand($"truncate {string.Join(", ", schema.Tables.Append(schema.LoanStates))}");
+        await wipe.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Wipes the analytics and replays every event up to sequence <paramref name="through"/>; returns the events read and
+    /// those passed over, as the daemon passes them over (an unknown type, data that no longer reads).
+    /// </summary>
+    public async Task<(long Read, long Skipped)> RunAsync(long through, CancellationToken ct)
+    {
+        await WipeAsync(ct);
 
         var serializer = store.Options.Serializer();
-        var types = new Dictionary<string, Type>();
+        var types = new Dictionary<string, Type?>();
         var loans = new Dictionary<Guid, LoanAnalytics>();
         var changes = new AnalyticsChanges();
-        long read = 0;
+        long read = 0, skipped = 0;
         await using (var conn = store.Storage.Database.CreateConnection())
         {
             await conn.OpenAsync(ct);
@@ -41,12 +47,26 @@ public sealed class AnalyticsReplay(IDocumentStore store, AnalyticsSchema schema
             await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
             while (await reader.ReadAsync(ct))
             {
-                var (seq, streamId, typeName) = (reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2));
-                if (!types.TryGetValue(typeName, out var type))
-                    types[typeName] = type = Type.GetType(typeName) ?? throw new InvalidOperationException($"Unknown event type {typeName}");
                 read++;
-                using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.GetString(3)));
-                if (serializer.FromJson(type, json) is not ILoanEvent e) continue;
+                var (seq, streamId) = (reader.GetInt64(0), reader.GetGuid(1));
+                var typeName = reader.IsDBNull(2) ? null : reader.GetString(2);
+                if (typeName is null || (types.TryGetValue(typeName, out var type) ? type : types[typeName] = Type.GetType(typeName)) is not { } known)
+                {
+                    skipped++;
+                    continue;
+                }
+                object data;
+                try
+                {
+                    using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.GetString(3)));
+                    data = serializer.FromJson(known, json);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    skipped++;
+                    continue;
+                }
+                if (data is not ILoanEvent e) continue;
 
                 var analytics = loans.GetValueOrDefault(streamId);
                 Func<DateOnly, Loan?>? asOfBefore = null;
@@ -69,7 +89,7 @@ public sealed class AnalyticsReplay(IDocumentStore store, AnalyticsSchema schema
         await WriteAsync(changes, ct);
         // The table was emptied above: plain inserts (the default mode), by COPY.
         await store.BulkInsertAsync(loans.Values.ToList(), batchSize: 5_000, cancellation: ct);
-        return read;
+        return (read, skipped);
     }
 
     private async Task WriteAsync(AnalyticsChanges changes, CancellationToken ct)

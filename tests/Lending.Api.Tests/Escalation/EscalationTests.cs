@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Lending.Api.Auth;
-using Alba;
 using Lending.Api.Tests.Infrastructure;
-using Wolverine;
-using Wolverine.Tracking;
 
 namespace Lending.Api.Tests.Escalation;
 
@@ -98,32 +95,6 @@ public class EscalationTests(AppFixture app) : ApiTest(app)
             (await GetLoan(_loanId)).GetProperty("penaltyOutstanding").GetDecimal()); // nothing accrues after charge-off
         await (await As(Roles.Supervisor, s => { s.Post.Json(new { }).ToUrl($"/loans/{_loanId}/write-off/approve"); s.StatusCodeShouldBe(409); }))
             .ShouldBeProblem(409, "write_off.no_proposal");
-    }
-
-    [Fact]
-    public async Task A_dates_stage_actions_leave_the_batch_as_one_message_and_each_is_carried_out_once()
-    {
-        var others = new List<Guid>();
-        for (var i = 0; i < 7; i++) others.Add(await DisburseLoan());
-        await AdvanceToDpd(0);
-        IScenarioResult? accepted = null;
-        var tracked = await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(120)).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ =>
-            accepted = await AsAdmin(s => { s.Post.Json(new { days = 1 }).ToUrl("/business-date/advance"); s.StatusCodeShouldBe(202); })));
-        await WaitForRun((await ReadJson(accepted!)).GetProperty("runId").GetGuid());
-
-        // Eight loans reach the reminder stage on one date, in batches of two in tests (each closed as one part): one outbox
-        // message per part carries its actions, not one per action.
-        var batches = tracked.Sent.MessagesOf<Lending.Api.Escalation.CarryOutEscalations>().ToList();
-        Assert.Equal(4, batches.Count);
-        Assert.All(batches, b => Assert.Equal(2, b.Actions.Count));
-        Assert.Equal(others.Append(_loanId).Order(), batches.SelectMany(b => b.Actions).Select(a => a.LoanId).Order());
-        Assert.Empty(tracked.Sent.MessagesOf<Lending.Api.Escalation.CarryOutEscalation>());
-        foreach (var loanId in others.Append(_loanId))
-        {
-            var sent = (await ReadJson(await As(Roles.Legal, s => s.Get.Url($"/loans/{loanId}/events")))).EnumerateArray()
-                .Count(e => e.GetProperty("type").GetString() == "notice_sent");
-            Assert.Equal(1, sent);
-        }
     }
 
     [Fact]
