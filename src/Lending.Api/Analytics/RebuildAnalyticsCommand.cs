@@ -16,7 +16,7 @@ public sealed class RebuildAnalyticsCommand : JasperFxAsyncCommand<NetCoreInput>
     {
         using var host = input.BuildHost();
         await host.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        var result = await host.Services.GetRequiredService<AnalyticsRebuild>().RunAsync(CancellationToken.None, handOver: false);
+        var result = await host.Services.GetRequiredService<AnalyticsRebuild>().RunAsync(CancellationToken.None);
         AnsiConsole.MarkupLine($"Analytics rebuilt from {result.Events:N0} events (through sequence {result.Through:N0}) in " +
                                $"{result.Elapsed.TotalSeconds:N1} s: {result.Events / Math.Max(0.001, result.Elapsed.TotalSeconds):N0} events/s");
         return true;

@@ -158,7 +158,8 @@ public class PortfolioAnalyticsTests(AppFixture app) : AnalyticsTest(app)
         }
         var live = await Figures();
 
-        // A write of the summed changes every 7 events: the figures may not depend on where a stretch ends.
+        // Run here with the test node's daemon idle and caught up (in production every node is stopped). A write of the
+        // summed changes every 7 events: the figures may not depend on where a stretch ends.
         var rebuild = Host.Services.GetRequiredService<Lending.Api.Analytics.AnalyticsRebuild>();
         var rebuilt = await rebuild.RunAsync(CancellationToken.None, flushEvery: 7);
 
@@ -174,14 +175,6 @@ public class PortfolioAnalyticsTests(AppFixture app) : AnalyticsTest(app)
         var carriedOn = await Figures();
         Assert.NotEqual(live, carriedOn);
         await rebuild.RunAsync(CancellationToken.None);
-        Assert.Equal(carriedOn, await Figures());
-
-        // A replay that fails leaves nothing half-built: the tables are emptied and the daemon starts again from the first
-        // event, page by page, to the same figures.
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rebuild.RunAsync(cancelled.Token));
-        await WaitForProjections();
         Assert.Equal(carriedOn, await Figures());
     }
 

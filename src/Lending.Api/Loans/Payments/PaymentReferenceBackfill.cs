@@ -48,7 +48,12 @@ public sealed class PaymentReferenceBackfill(IDocumentStore store, PaymentRefere
         if (progress is null)
         {
             var newest = (await session.QueryAsync<long>($"select coalesce(max(seq_id), 0) from {MartenSetup.EventSchema}.mt_events", ct)).Single();
-            session.Store(progress = new PaymentReferenceBackfillProgress { Through = 0, Until = newest });
+            // The first payment ever booked has its row: the table was there from the start, and so every later payment has
+            // its row too (a database created by this version, a book generated before the API first started).
+            var firstHasRow = (await session.QueryAsync<bool>(
+                $"select coalesce((select exists (select 1 from {references.Table} r where r.loan_id = e.stream_id and r.reference = e.data->>'reference') " +
+                $"from {MartenSetup.EventSchema}.mt_events e where e.type = 'payment_received' order by e.seq_id limit 1), true)", ct)).Single();
+            session.Store(progress = new PaymentReferenceBackfillProgress { Through = firstHasRow ? newest : 0, Until = newest });
             await session.SaveChangesAsync(ct);
         }
         if (progress.Through >= progress.Until) return;
