@@ -16,11 +16,11 @@ namespace Lending.Api.BusinessDates;
 /// <summary>
 /// Closes one batch of loans for a business date on all cores: the batch is split by loan into
 /// <see cref="LendingOptions.CloseOfBusinessOptions.Parallelism"/> parts, each closed in its own transaction with its
-/// escalation actions in the same transaction's outbox. Every append names the version its loan was read at, so a
-/// payment committed meanwhile fails that part's save; the part is then saved again without that loan (its other loans'
-/// decisions still hold, unread), and the loan is closed again alone on its fresh state. Closing a loan for a date is
-/// idempotent (<see cref="LoanCloseOfBusiness"/> returns nothing the second time), so a batch redelivered after a crash
-/// between its parts' commits and the run's progress does nothing twice.
+/// escalation actions in the same transaction's outbox, as one <see cref="CarryOutEscalations"/> message. Every append
+/// names the version its loan was read at, so a payment committed meanwhile fails that part's save; the part is then
+/// saved again without that loan (its other loans' decisions still hold, unread), and the loan is closed again alone on
+/// its fresh state. Closing a loan for a date is idempotent (<see cref="LoanCloseOfBusiness"/> returns nothing the second
+/// time), so a batch redelivered after a crash between its parts' commits and the run's progress does nothing twice.
 /// </summary>
 public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime runtime, BucketPolicy buckets, EscalationLadder ladder,
     Lending.Domain.LendingPolicy policy, IOptions<LendingOptions> options, ILogger<CloseOfBusinessBatch> logger)
@@ -62,9 +62,11 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
             {
                 // Expected version: a payment committed since the read fails the save instead of being overwritten.
                 if (closed.Events.Count > 0) session.Events.Append(loan.Id, loan.Version + closed.Events.Count, [.. closed.Events]);
-                // Each stage's action leaves through the outbox in this same transaction: never lost, never without its stage.
-                foreach (var action in closed.Actions) await outbox.SendAsync(CarryOutEscalation.For(loan.Id, action));
             }
+            // The part's stage actions leave through the outbox in this same transaction, as one message: never lost, never
+            // without their stages.
+            var actions = decided.SelectMany(d => d.Closed.Actions.Select(a => CarryOutEscalation.For(d.Before.Id, a))).ToList();
+            if (actions.Count > 0) await outbox.SendAsync(new CarryOutEscalations(actions));
             try
             {
                 await session.SaveChangesAsync(ct);

@@ -20,6 +20,30 @@ public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, Esca
 }
 
 /// <summary>
+/// The stage actions one part of a close-of-business batch decided: one durable message in the part's transaction
+/// (one outbox row for the part, however many loans entered a stage).
+/// </summary>
+public sealed record CarryOutEscalations(IReadOnlyList<CarryOutEscalation> Actions);
+
+/// <summary>
+/// Splits a part's actions into one <see cref="CarryOutEscalation"/> each, in one transaction that also marks the batch
+/// handled: every action is sent exactly once, off the close of business's path. Each stays its own message because a
+/// delivery has its own retries, dead letter, quiet-hours hold and timeout: one slow or refusing channel holds up no
+/// other loan's notice.
+/// </summary>
+public static class CarryOutEscalationsHandler
+{
+    /// <param name="session">Unused, and needed: a handler that depends on a Marten session is one Marten transaction
+    /// (AutoApplyTransactions), in which the actions' messages are stored and the batch marked handled together.</param>
+    public static OutgoingMessages Handle(CarryOutEscalations batch, IDocumentSession session)
+    {
+        var actions = new OutgoingMessages();
+        actions.AddRange(batch.Actions);
+        return actions;
+    }
+}
+
+/// <summary>
 /// Notices, queue assignment and legal referral for a stage entered. Each is done once: its id (loan, business date,
 /// stage) is recorded on the loan with the event, so a redelivered message finds it done and does nothing. A notice the
 /// conduct guard holds for the borrower's quiet hours comes back as this same message, scheduled (durably) for the
