@@ -64,7 +64,7 @@ public sealed class EvidenceLogSchema(string schema, string eventSchema)
 
     /// <summary>
     /// Sealed means sealed: the database refuses to update or delete a sealed row, and refuses to change or delete an
-    /// event once the log has sealed it (archiving a stream, a flag, stays possible). Idempotent.
+    /// event at or below the last sequence the log has sealed (archiving a stream, a flag, stays possible). Idempotent.
     /// </summary>
     public string GuardSql() => $"""
         create or replace function {Leaves.Schema}.evidence_refuse_change() returns trigger language plpgsql as $$
@@ -74,7 +74,9 @@ public sealed class EvidenceLogSchema(string schema, string eventSchema)
         end $$;
         create or replace function {Leaves.Schema}.evidence_refuse_sealed_event_change() returns trigger language plpgsql as $$
         begin
-          if exists (select 1 from {Leaves} l where l.seq_id = old.seq_id) then
+          -- Every row up to the last sealed one, not only those with a leaf: a tombstone the log passed over must not become
+          -- an event behind its back.
+          if old.seq_id <= coalesce((select max(l.seq_id) from {Leaves} l), 0) then
             raise exception 'evidence: % of sealed event % refused', tg_op, old.seq_id using errcode = 'P0001';
           end if;
           return case when tg_op = 'DELETE' then old else new end;

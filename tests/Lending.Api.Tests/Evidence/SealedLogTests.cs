@@ -71,6 +71,17 @@ public class SealedLogTests(AppFixture app) : ApiTest(app)
         var events = await StoredEvents();
         Assert.Equal(3, events.Count(e => e.Type == JasperFx.Events.Tombstone.Name));
         Assert.Equal(events.Where(e => e.Type != JasperFx.Events.Tombstone.Name).Select(e => e.Seq), (await Leaves()).Select(l => l.Seq));
+
+        // A tombstone below the last sealed event has no leaf, and still cannot be turned into an event or deleted.
+        foreach (var sql in new[]
+                 {
+                     $"update {Schema.Events} set type = 'payment_received', data = '{{\"amount\": 1}}' where type = '{JasperFx.Events.Tombstone.Name}'",
+                     $"delete from {Schema.Events} where type = '{JasperFx.Events.Tombstone.Name}'",
+                 })
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => Sql(sql));
+            Assert.Contains("evidence:", refused.MessageText);
+        }
     }
 
     [Fact]
