@@ -16,4 +16,7 @@ public sealed class BusinessCalendarStore(IOptions<LendingOptions> options, Time
 
     public async Task<DateOnly> TodayAsync(IQuerySession session, CancellationToken ct) =>
         (await LoadAsync(session, ct)).BusinessDate;
+
+    /// <summary>Today's business date as a query plan, to read it in the same batch as a request's other reads.</summary>
+    public TodaysBusinessDay Today => new(this);
 }

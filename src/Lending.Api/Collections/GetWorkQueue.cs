@@ -44,8 +44,10 @@ public static class GetWorkQueueEndpoint
         if (size is < 1 or > MaxLimit) throw new LendingRuleViolated("queue.limit", $"limit is 1 to {MaxLimit}.");
         var after = cursor is null ? null : Decode(cursor);
 
-        var today = await calendars.TodayAsync(session, ct);
-        var rows = (await session.QueryAsync<string>($"""
+        // Today's date and the page in one round trip.
+        var batch = session.CreateBatchQuery();
+        var businessDay = batch.QueryByPlan(calendars.Today);
+        var json = batch.Query<string>($"""
             select json_build_object('loanId', loan_id, 'borrowerName', borrower_name, 'currency', currency, 'bucket', bucket, 'dpd', dpd,
               'totalOutstanding', total_outstanding, 'promiseDueOn', promise_due_on, 'brokenPromises', broken_promises,
               'lastContactAt', last_contact_at, 'priority', priority)::text
@@ -53,8 +55,11 @@ public static class GetWorkQueueEndpoint
             where assignee_id = ? and (? or priority < ? or (priority = ? and (dpd < ? or (dpd = ? and loan_id > ?))))
             order by priority desc, dpd desc, loan_id
             limit ?
-            """, ct, collectorId, after is null, after?.Priority ?? 0, after?.Priority ?? 0, after?.Dpd ?? 0, after?.Dpd ?? 0,
-            after?.LoanId ?? Guid.Empty, size + 1)).Select(r => JsonSerializer.Deserialize<Row>(r, Json)!).ToList();
+            """, collectorId, after is null, after?.Priority ?? 0, after?.Priority ?? 0, after?.Dpd ?? 0, after?.Dpd ?? 0,
+            after?.LoanId ?? Guid.Empty, size + 1);
+        await batch.Execute(ct);
+        var today = (await businessDay).Date;
+        var rows = (await json).Select(r => JsonSerializer.Deserialize<Row>(r, Json)!).ToList();
 
         var page = rows.Take(size).Select(r => new WorkQueueItem(r.LoanId, r.BorrowerName, r.Dpd, ParseBucket(r.Bucket), r.TotalOutstanding,
             r.Currency, r.PromiseDueOn, r.BrokenPromises, r.LastContactAt, r.Priority)).ToList();

@@ -12,9 +12,17 @@ public static class LoanReads
     public static async Task<(Loan Loan, DateOnly Date)> LoadAsync(IQuerySession session, BusinessCalendarStore calendars,
         Guid loanId, DateOnly? asOf, CancellationToken ct)
     {
-        var today = await calendars.TodayAsync(session, ct);
         if (asOf is null)
-            return (await session.LoadAsync<Loan>(loanId, ct) ?? throw NotFound(loanId), today);
+        {
+            // The loan and today's date in one round trip.
+            var batch = session.CreateBatchQuery();
+            var current = batch.Load<Loan>(loanId);
+            var businessDay = batch.QueryByPlan(calendars.Today);
+            await batch.Execute(ct);
+            return (await current ?? throw NotFound(loanId), (await businessDay).Date);
+        }
+
+        var today = await calendars.TodayAsync(session, ct);
 
         if (asOf > today)
             throw new LendingRuleViolated("as_of.in_future", $"asOf {asOf:yyyy-MM-dd} is after the business date {today:yyyy-MM-dd}.");
