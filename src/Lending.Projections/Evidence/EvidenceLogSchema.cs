@@ -63,8 +63,10 @@ public sealed class EvidenceLogSchema(string schema, string eventSchema)
     }
 
     /// <summary>
-    /// Sealed means sealed: the database refuses to update or delete a sealed row, and refuses to change or delete an
-    /// event at or below the last sequence the log has sealed (archiving a stream, a flag, stays possible). Idempotent.
+    /// Sealed means sealed: the database refuses to update or delete a sealed row, refuses to change any event (sealed or
+    /// not yet: an event is never rewritten, and a tombstone changed in a transaction the log reads past would become an
+    /// event behind its back), and refuses to delete an event at or below the last sequence the log has sealed
+    /// (archiving a stream, a flag, stays possible). Idempotent.
     /// </summary>
     public string GuardSql() => $"""
         create or replace function {Leaves.Schema}.evidence_refuse_change() returns trigger language plpgsql as $$
@@ -74,12 +76,14 @@ public sealed class EvidenceLogSchema(string schema, string eventSchema)
         end $$;
         create or replace function {Leaves.Schema}.evidence_refuse_sealed_event_change() returns trigger language plpgsql as $$
         begin
-          -- Every row up to the last sealed one, not only those with a leaf: a tombstone the log passed over must not become
-          -- an event behind its back.
+          if tg_op = 'UPDATE' then
+            raise exception 'evidence: update of event % refused: events are never rewritten', old.seq_id using errcode = 'P0001';
+          end if;
+          -- Every row up to the last sealed one, not only those with a leaf (a tombstone the log passed over).
           if old.seq_id <= coalesce((select max(l.seq_id) from {Leaves} l), 0) then
             raise exception 'evidence: % of sealed event % refused', tg_op, old.seq_id using errcode = 'P0001';
           end if;
-          return case when tg_op = 'DELETE' then old else new end;
+          return old;
         end $$;
         drop trigger if exists evidence_sealed on {Leaves};
         create trigger evidence_sealed before update or delete on {Leaves} for each row execute function {Leaves.Schema}.evidence_refuse_change();

@@ -65,6 +65,11 @@ public class SealedLogTests(AppFixture app) : ApiTest(app)
                      jsonb_build_object(), '{JasperFx.Events.Tombstone.Name}', '*DEFAULT*', '-infinity', 'JasperFx.Events.Tombstone, JasperFx.Events', false
               from (select nextval('lending_events.mt_events_sequence') n from generate_series(1, 3)) s;
             """);
+        // Above the sealed head too, a tombstone cannot become an event: a transaction doing so while the log reads past it
+        // would leave an event below the head without a leaf.
+        var early = await Assert.ThrowsAsync<PostgresException>(() => Sql(
+            $"update {Schema.Events} set type = 'payment_received', data = '{{\"amount\": 1}}' where type = '{JasperFx.Events.Tombstone.Name}'"));
+        Assert.Contains("evidence:", early.MessageText);
         await Pay(loanId, 10m, "after-the-race");
         await WaitForProjections();
 

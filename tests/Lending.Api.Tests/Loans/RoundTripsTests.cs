@@ -36,6 +36,7 @@ public class RoundTripsTests(AppFixture app) : ApiTest(app)
 
         var read = Assert.Single(log.Reading("mt_doc_loan ", "mt_doc_businesscalendar"));
         Assert.Contains(read, sql => sql.Contains("mt_doc_loan "));
+        Assert.Contains(read, sql => sql.Contains("mt_doc_businesscalendar"));
     }
 
     [Fact]
@@ -48,6 +49,7 @@ public class RoundTripsTests(AppFixture app) : ApiTest(app)
 
         var read = Assert.Single(log.Reading("work_queue", "mt_doc_businesscalendar"));
         Assert.Contains(read, sql => sql.Contains("work_queue"));
+        Assert.Contains(read, sql => sql.Contains("mt_doc_businesscalendar"));
     }
 
     /// <summary>Every round trip of every session opened while <paramref name="act"/> runs.</summary>
