@@ -18,6 +18,8 @@ public static class ProjectionRegistration
         options.Storage.ExtendedSchemaObjects.AddRange(queue.Objects());
         var references = new PaymentReferences(options.DatabaseSchemaName, options.Events.DatabaseSchemaName);
         options.Storage.ExtendedSchemaObjects.AddRange(references.Objects());
+        // Close of business writes its batches of loans with this (LoanBatchWrite): one version-checked append for a batch.
+        options.Storage.ExtendedSchemaObjects.Add(new AppendToLoanStreams(options.Events.DatabaseSchemaName));
         options.Events.EnableSideEffectsOnInlineProjections = true;
         options.Projections.Add(new LoanProjection(queue, queueWeights ?? Lending.Domain.LendingPolicy.Default.WorkQueue, references),
             ProjectionLifecycle.Inline);

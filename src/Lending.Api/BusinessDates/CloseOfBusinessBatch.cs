@@ -16,8 +16,9 @@ namespace Lending.Api.BusinessDates;
 /// <summary>
 /// Closes one batch of loans for a business date on all cores: the batch is split by loan into
 /// <see cref="LendingOptions.CloseOfBusinessOptions.Parallelism"/> parts, each closed in its own transaction with its
-/// escalation actions in the same transaction's outbox, as one <see cref="CarryOutEscalations"/> message. Every append
-/// names the version its loan was read at, so a payment committed meanwhile fails that part's save; the part is then
+/// escalation actions in the same transaction's outbox, as one <see cref="CarryOutEscalations"/> message. A part's loans
+/// are written with a few set-based statements (<see cref="LoanBatchWrite"/>), every append checked against the version
+/// its loan was read at, so a payment committed meanwhile fails that part's save; the part is then
 /// saved again without that loan (its other loans' decisions still hold, unread), and the loan is closed again alone on
 /// its fresh state. Closing a loan for a date is idempotent (<see cref="LoanCloseOfBusiness"/> returns nothing the second
 /// time), so a batch redelivered after a crash between its parts' commits and the run's progress does nothing twice.
@@ -43,7 +44,7 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
     private async Task<int> ClosePart(IReadOnlyList<Guid> ids, DateOnly date, IReadOnlyDictionary<string, EscalationLadder> ladders,
         (string? Correlation, string? Causation) cause, CancellationToken ct)
     {
-        // Each loan as read (never changed: the projection folds onto copies) with what closing it decided.
+        // Each loan as read (never changed: closing folds onto copies) with what closing it decided.
         List<(Loan Before, LoanDayClosed Closed)>? decided = null;
         var alone = new List<Guid>();
         var attempts = 0;
@@ -53,16 +54,15 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
             session.CorrelationId = cause.Correlation;
             session.CausationId = cause.Causation;
             var outbox = new MartenOutbox(runtime, session) { CorrelationId = cause.Correlation };
-            if (decided is null)
-                decided = [.. (await LoansForWriting.LoadAsync(session, alone.Count == 0 ? ids : [.. ids.Except(alone)], ct)).Select(loan =>
-                    (loan, CloseOfBusinessDay.Close(loan, date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder), policy)))];
-            else LoansForWriting.Hold(session, decided.Select(d => d.Before));
+            decided ??= [.. (await session.LoadManyAsync<Loan>(ct, alone.Count == 0 ? ids : [.. ids.Except(alone)])).Select(loan =>
+                (loan, CloseOfBusinessDay.Close(loan, date, buckets, ladders.GetValueOrDefault(loan.ProductCode, ladder), policy)))];
 
-            foreach (var (loan, closed) in decided)
-            {
-                // Expected version: a payment committed since the read fails the save instead of being overwritten.
-                if (closed.Events.Count > 0) session.Events.Append(loan.Id, loan.Version + closed.Events.Count, [.. closed.Events]);
-            }
+            // The part's loans in one version-checked append and one write per table: a payment committed since the read
+            // fails the save instead of being overwritten.
+            var writes = decided.Where(d => d.Closed.Events.Count > 0).Select(d => new LoanWrite(d.Before, d.Closed.Events, d.Closed.Loan)).ToList();
+            if (writes.Count > 0)
+                session.QueueOperation(new LoanBatchWrite(writes, MartenSetup.DocumentSchema, MartenSetup.EventSchema, MartenSetup.CobIndexColumn,
+                    policy.WorkQueue));
             // The part's stage actions leave through the outbox in this same transaction, as one message: never lost, never
             // without their stages.
             var actions = decided.SelectMany(d => d.Closed.Actions.Select(a => CarryOutEscalation.For(d.Before.Id, a))).ToList();
@@ -72,18 +72,16 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
                 await session.SaveChangesAsync(ct);
                 break;
             }
-            catch (JasperFx.ConcurrencyException) when (decided.Count == 1 && ++attempts < 3)
+            catch (Exception e) when (LoanBatchWrite.IsStreamConflict(e) && decided.Count == 1 && ++attempts < 3)
             {
                 decided = null; // the one loan again, read afresh
             }
-            catch (JasperFx.ConcurrencyException conflict) when (decided.Count > 1)
+            catch (Exception conflict) when (LoanBatchWrite.IsStreamConflict(conflict) && decided.Count > 1)
             {
                 // Only the loans that moved are read again: those whose stream is past the version read, found with one query
-                // (many moved loans cost one more save, not one each). The exception's stream id is only a fallback: in a
-                // batch of appends Marten can name a neighbour of the stream that failed its check.
+                // (many moved loans cost one more save, not one each).
                 var moved = (await MovedSince(decided.Select(d => (d.Before.Id, d.Before.Version)).ToList(), ct)).ToList();
-                if (moved.Count == 0)
-                    moved = conflict.Id is Guid id && decided.Any(d => d.Before.Id == id) ? [id] : [.. decided.Select(d => d.Before.Id)];
+                if (moved.Count == 0) moved = [.. decided.Select(d => d.Before.Id)];
                 logger.LogDebug("Close of business {Date}: {Loans} loan(s) changed meanwhile; closing them on their own", date, moved.Count);
                 alone.AddRange(moved);
                 decided.RemoveAll(d => moved.Contains(d.Before.Id));

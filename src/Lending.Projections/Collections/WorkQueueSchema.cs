@@ -45,7 +45,12 @@ public sealed class WorkQueueSchema(string schema)
 
     public string Upsert => $"""
         insert into {Table} ({Columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        on conflict (loan_id) do update set assignee_id = excluded.assignee_id, borrower_name = excluded.borrower_name,
+        on conflict (loan_id) do update set {UpdateFromExcluded}
+        """;
+
+    /// <summary>The upsert's update: every column but the key from the row that conflicted.</summary>
+    public const string UpdateFromExcluded = """
+        assignee_id = excluded.assignee_id, borrower_name = excluded.borrower_name,
           currency = excluded.currency, bucket = excluded.bucket, dpd = excluded.dpd, dpd_running = excluded.dpd_running,
           total_outstanding = excluded.total_outstanding, promise_due_on = excluded.promise_due_on,
           broken_promises = excluded.broken_promises, last_contact_at = excluded.last_contact_at, scored_on = excluded.scored_on,

@@ -31,9 +31,15 @@ public partial class LoanProjection(WorkQueueSchema queue, WorkQueueWeights weig
                 operations.QueueSqlCommand(references.Insert, p.LoanId, p.Reference, p.Amount, e.Id);
         if (WorkQueue.Entry(loan, weights) is { } entry)
             operations.QueueSqlCommand(queue.Upsert, WorkQueueSchema.Parameters(entry));
-        // A row goes only when the loan leaves its collector's queue: reassigned elsewhere, unassigned or closed.
-        else if (slice.Events().Any(e => e.Data is LoanAssigned or AssignmentEnded or LoanPaidOff or LoanSettled or LoanWrittenOff))
+        else if (LeavesQueue(slice.Events().Select(e => e.Data)))
             operations.QueueSqlCommand(queue.Delete, loan.Id);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Whether a loan without a row after these events may have had one before: a row goes only when the loan leaves its
+    /// collector's queue (reassigned elsewhere, unassigned or closed).
+    /// </summary>
+    public static bool LeavesQueue(IEnumerable<object> events) =>
+        events.Any(e => e is LoanAssigned or AssignmentEnded or LoanPaidOff or LoanSettled or LoanWrittenOff);
 }

@@ -1,0 +1,220 @@
+using System.Data.Common;
+using Lending.Domain;
+using Lending.Domain.Collections;
+using Lending.Domain.Loans;
+using Lending.Projections.Collections;
+using Marten.Internal;
+using Marten.Internal.Operations;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Core;
+using OperationRole = Weasel.Core.OperationRole;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+
+namespace Lending.Projections.Loans;
+
+/// <summary>
+/// One loan's share of a batch: the loan as its stream stands (its <see cref="Loan.Version"/> is the version the append
+/// expects), the events decided on it, and the loan they make (<see cref="Loan.Evolve"/> over them, as the inline
+/// <see cref="LoanProjection"/> would fold them).
+/// </summary>
+public sealed record LoanWrite(Loan Before, IReadOnlyList<ILoanEvent> Events, Loan After);
+
+/// <summary>
+/// Writes a whole batch of loans in a few statements inside a Marten session's transaction: every stream's append
+/// version-checked in one call of <see cref="AppendToLoanStreams"/> (a stream moved since it was read fails the
+/// transaction with MT003, as Marten's own quick append does), then each loan's document and its work-queue row
+/// set-based. It writes exactly what the inline <see cref="LoanProjection"/> writes for the same
+/// events (the same fold, the same serializer, the same work-queue rule), one statement per table instead of one per loan.
+/// Used by close of business, whose batches touch thousands of existing loans at once.
+/// </summary>
+/// <param name="dueDateColumn">The loan document's duplicated close-of-business date column.</param>
+public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schema, string eventSchema, string dueDateColumn, WorkQueueWeights weights)
+    : Marten.Internal.Operations.IStorageOperation
+{
+    /// <summary>The loans this operation writes.</summary>
+    public IReadOnlyList<LoanWrite> Writes => writes;
+
+    /// <summary>Whether a failed save failed on a stream's version check (this operation's or Marten's own).</summary>
+    public static bool IsStreamConflict(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is JasperFx.ConcurrencyException or PostgresException { SqlState: AppendToLoanStreams.StreamMoved }) return true;
+        return false;
+    }
+
+    public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, Weasel.Storage.IStorageSession session)
+    {
+        var marten = (IMartenSession)session;
+        var serializer = marten.Serializer;
+        var events = (Marten.Events.EventGraph)marten.Options.Events;
+        var now = marten.Options.Events.TimeProvider.GetUtcNow();
+        var queue = new WorkQueueSchema(schema);
+
+        var streamIds = new Guid[writes.Count];
+        var expected = new long[writes.Count];
+        var versions = new long[writes.Count];
+        var documents = new string[writes.Count];
+        var dueDates = new DateOnly?[writes.Count];
+        var eventCount = writes.Sum(w => w.Events.Count);
+        var (eventStreams, eventVersions, eventIds) = (new Guid[eventCount], new long[eventCount], new Guid[eventCount]);
+        var (eventTypes, dotnetTypes, bodies, timestamps) = (new string[eventCount], new string[eventCount], new string[eventCount], new DateTimeOffset[eventCount]);
+        var queued = new List<WorkQueueEntry>();
+        var leaving = new List<Guid>();
+
+        // One append per stream: the version check counts the streams it moved.
+        if (writes.Select(w => w.Before.Id).Distinct().Count() != writes.Count)
+            throw new ArgumentException("A loan appears twice in one batch.", nameof(writes));
+        var e = 0;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var (before, appended, after) = writes[i];
+            if (appended.Count == 0) throw new ArgumentException($"Loan {before.Id} has no events to append.", nameof(writes));
+            streamIds[i] = before.Id;
+            expected[i] = before.Version;
+            versions[i] = before.Version + appended.Count;
+            // A copy carries the new version: the caller's loans stay as they were (a retried save writes them again).
+            documents[i] = serializer.ToJson(after with { Version = versions[i] });
+            dueDates[i] = after.CloseOfBusinessDueDate;
+            var first = e;
+            foreach (var data in appended)
+            {
+                var mapped = events.EventMappingFor(data.GetType());
+                (eventStreams[e], eventVersions[e], eventIds[e]) = (before.Id, before.Version + 1 + (e - first), Guid.CreateVersion7(now));
+                (eventTypes[e], dotnetTypes[e], bodies[e], timestamps[e]) = (mapped.EventTypeName, mapped.DotNetTypeName, serializer.ToJson(data), now);
+                // A payment's reference row is the inline projection's to write (its unique key refuses a replayed payment).
+                if (data is PaymentReceived) throw new ArgumentException("Payments are booked one by one, through the loan's own save.", nameof(writes));
+                e++;
+            }
+            if (WorkQueue.Entry(after, weights) is { } entry) queued.Add(entry);
+            else if (LoanProjection.LeavesQueue(appended)) leaving.Add(after.Id);
+        }
+
+        builder.Append($"select {eventSchema}.{AppendToLoanStreams.Name}(");
+        Parameter(builder, streamIds, NpgsqlDbType.Uuid); builder.Append(", ");
+        Parameter(builder, expected, NpgsqlDbType.Bigint); builder.Append(", ");
+        Parameter(builder, versions, NpgsqlDbType.Bigint); builder.Append(", ");
+        Parameter(builder, eventStreams, NpgsqlDbType.Uuid); builder.Append(", ");
+        Parameter(builder, eventVersions, NpgsqlDbType.Bigint); builder.Append(", ");
+        Parameter(builder, eventIds, NpgsqlDbType.Uuid); builder.Append(", ");
+        Parameter(builder, eventTypes, NpgsqlDbType.Varchar); builder.Append(", ");
+        Parameter(builder, dotnetTypes, NpgsqlDbType.Varchar); builder.Append(", ");
+        Parameter(builder, bodies, NpgsqlDbType.Jsonb); builder.Append(", ");
+        Parameter(builder, timestamps, NpgsqlDbType.TimestampTz); builder.Append(", ");
+        Scalar(builder, marten.CausationId); builder.Append(", ");
+        Scalar(builder, marten.CorrelationId);
+        builder.Append(")");
+
+        builder.StartNewCommand();
+        var cob = dueDateColumn;
+        builder.Append($"""
+            insert into {schema}.mt_doc_loan (id, data, mt_version, mt_dotnet_type, mt_last_modified, {cob})
+            select d.id, d.data, d.version, 
+            """);
+        Scalar(builder, typeof(Loan).FullName!);
+        builder.Append(", transaction_timestamp(), d.due from unnest(");
+        Parameter(builder, streamIds, NpgsqlDbType.Uuid); builder.Append(", ");
+        Parameter(builder, documents, NpgsqlDbType.Jsonb); builder.Append(", ");
+        Parameter(builder, versions, NpgsqlDbType.Bigint); builder.Append(", ");
+        Parameter(builder, dueDates, NpgsqlDbType.Date);
+        builder.Append($"""
+            ) as d(id, data, version, due)
+            on conflict (id) do update set data = excluded.data, mt_version = excluded.mt_version,
+              mt_dotnet_type = excluded.mt_dotnet_type, mt_last_modified = excluded.mt_last_modified, {cob} = excluded.{cob}
+            """);
+
+        if (queued.Count > 0)
+        {
+            builder.StartNewCommand();
+            builder.Append($"insert into {queue.Table} ({WorkQueueSchema.Columns}) select * from unnest(");
+            Parameter(builder, queued.Select(q => q.LoanId).ToArray(), NpgsqlDbType.Uuid); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.AssigneeId).ToArray(), NpgsqlDbType.Varchar); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.BorrowerName).ToArray(), NpgsqlDbType.Varchar); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.Currency).ToArray(), NpgsqlDbType.Varchar); builder.Append(", ");
+            Parameter(builder, queued.Select(q => Lending.Domain.Analytics.RollState.BucketName(q.Bucket)).ToArray(), NpgsqlDbType.Varchar); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.Dpd).ToArray(), NpgsqlDbType.Integer); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.DpdRunning).ToArray(), NpgsqlDbType.Boolean); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.TotalOutstanding).ToArray(), NpgsqlDbType.Numeric); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.PromiseDueOn).ToArray(), NpgsqlDbType.Date); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.BrokenPromises).ToArray(), NpgsqlDbType.Integer); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.LastContactAt?.ToUniversalTime()).ToArray(), NpgsqlDbType.TimestampTz); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.ScoredOn).ToArray(), NpgsqlDbType.Date); builder.Append(", ");
+            Parameter(builder, queued.Select(q => q.Priority).ToArray(), NpgsqlDbType.Integer);
+            builder.Append($") on conflict (loan_id) do update set {WorkQueueSchema.UpdateFromExcluded}");
+        }
+        if (leaving.Count > 0)
+        {
+            builder.StartNewCommand();
+            builder.Append($"delete from {queue.Table} where loan_id = any(");
+            Parameter(builder, leaving.ToArray(), NpgsqlDbType.Uuid);
+            builder.Append(")");
+        }
+    }
+
+    private static void Parameter<T>(Weasel.Postgresql.ICommandBuilder builder, T[] values, NpgsqlDbType type)
+    {
+        var parameter = builder.AppendParameter(values);
+        parameter.NpgsqlDbType = NpgsqlDbType.Array | type;
+    }
+
+    private static void Scalar(Weasel.Postgresql.ICommandBuilder builder, string? value)
+    {
+        var parameter = builder.AppendParameter<object>(value is null ? DBNull.Value : value);
+        parameter.NpgsqlDbType = NpgsqlDbType.Varchar;
+    }
+
+    public Type DocumentType => typeof(Loan);
+
+    public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+
+    public OperationRole Role() => OperationRole.Events;
+}
+
+/// <summary>
+/// Appends to many existing loan streams in one call, each checked against the version its events were decided on: the
+/// streams' versions move first (a stream that moved meanwhile fails the whole call with MT003, an archived one with
+/// MT001, the codes of Marten's own quick append), then the events go in, sequence numbers taken in order so each stream's events keep
+/// their order in the log.
+/// </summary>
+public sealed class AppendToLoanStreams(string eventSchema) : Function(new PostgresqlObjectName(eventSchema, Name, SchemaUtils.IdentifierUsage.General))
+{
+    public const string Name = "lending_append_to_streams";
+
+    /// <summary>The SQLSTATE of a version mismatch, Marten's own (its quick append raises the same).</summary>
+    public const string StreamMoved = "MT003";
+
+    public override void WriteCreateStatement(Migrator rules, TextWriter writer) => writer.WriteLine($$"""
+        CREATE OR REPLACE FUNCTION {{eventSchema}}.{{Name}}(stream_ids uuid[], expected_versions bigint[], new_versions bigint[],
+          event_streams uuid[], event_versions bigint[], event_ids uuid[], event_types varchar[], dotnet_types varchar[], bodies jsonb[],
+          timestamps timestamptz[], causation varchar, correlation varchar) RETURNS integer LANGUAGE plpgsql AS $function$
+        DECLARE
+          moved integer;
+          stale record;
+        BEGIN
+          UPDATE {{eventSchema}}.mt_streams s SET version = v.new_version, timestamp = now()
+          FROM unnest(stream_ids, expected_versions, new_versions) AS v(id, expected, new_version)
+          WHERE s.id = v.id AND s.version = v.expected AND NOT coalesce(s.is_archived, false);
+          GET DIAGNOSTICS moved = ROW_COUNT;
+          IF moved <> coalesce(array_length(stream_ids, 1), 0) THEN
+            SELECT v.id, v.expected, s.version, coalesce(s.is_archived, false) AS archived INTO stale
+            FROM unnest(stream_ids, expected_versions) AS v(id, expected) LEFT JOIN {{eventSchema}}.mt_streams s ON s.id = v.id
+            WHERE s.version IS DISTINCT FROM v.expected OR coalesce(s.is_archived, false) LIMIT 1;
+            IF stale.archived THEN
+              RAISE EXCEPTION 'Attempted to append event to archived stream with Id ''%''.', stale.id USING ERRCODE = 'MT001';
+            END IF;
+            RAISE EXCEPTION 'Stream version mismatch on ''%'': expected %, actual %', stale.id, stale.expected, coalesce(stale.version, 0)
+              USING ERRCODE = '{{StreamMoved}}';
+          END IF;
+          INSERT INTO {{eventSchema}}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type,
+            is_archived, causation_id, correlation_id, headers)
+          SELECT nextval('{{eventSchema}}.mt_events_sequence'), e.id, e.stream, e.version, e.body, e.type, '*DEFAULT*', e.ts, e.dotnet,
+            false, causation, correlation, 'null'::jsonb
+          FROM unnest(event_streams, event_versions, event_ids, event_types, dotnet_types, bodies, timestamps)
+            WITH ORDINALITY AS e(stream, version, id, type, dotnet, body, ts, n)
+          ORDER BY e.n;
+          RETURN moved;
+        END;
+        $function$;
+        """);
+}
