@@ -134,7 +134,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
             var now = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 0)), TimeSpan.Zero);
             // Each append names the version it brings the stream to: quick appends then know every event's version, so the
             // inline Loan document carries the right one for the optimistic checks of later commands.
-            var batch = new List<(Guid Id, long Version, List<ILoanEvent> Events, Loan? Before)>();
+            var batch = new List<LoanWrite>();
             var appended = 0L;
             deciding.Start();
 
@@ -143,8 +143,9 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                 var id = plan.LoanId(index);
                 if (active.ContainsKey(id)) continue; // booked before an interruption
                 var events = Book(plan, index, products, date, now);
-                active[id] = new LiveLoan(index, Evolve(null, events)!) { Version = events.Count };
-                batch.Add((id, events.Count, events, null));
+                var loan = Evolve(null, events)!;
+                active[id] = new LiveLoan(index, loan) { Version = events.Count };
+                batch.Add(new LoanWrite(null, events, loan));
                 booked++;
             }
 
@@ -153,7 +154,8 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                 var before = live.Loan;
                 var events = Live(live, plan, products, o.PeopleAct, date, now);
                 live.WakeOn = NextWake(live, plan, date);
-                if (events.Count > 0) batch.Add((live.Loan.Id, live.Version += events.Count, events, before));
+                if (events.Count > 0) batch.Add(new LoanWrite(before with { Version = live.Version }, events, live.Loan));
+                live.Version += events.Count;
                 if (live.Loan.IsClosed) active.Remove(live.Loan.Id);
             }
 
@@ -164,15 +166,10 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
             await Parallel.ForEachAsync(batch.Chunk(o.BatchSize), new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = ct },
                 async (chunk, token) =>
                 {
+                    // The chunk's loans as close of business writes its parts: one version-checked append, one write per table.
                     await using var session = store.LightweightSession();
-                    // The loans as their streams stand: the inline projection folds the new events onto them, unread.
-                    LoansForWriting.Hold(session, chunk.Where(c => c.Before is not null).Select(c => c.Before!));
-                    foreach (var (id, version, events, _) in chunk)
-                    {
-                        // A stream whose version is just these events is a loan booked today.
-                        if (version == events.Count) session.Events.StartStream<Loan>(id, [.. events]);
-                        else session.Events.Append(id, version, [.. events]);
-                    }
+                    session.QueueOperation(new LoanBatchWrite(chunk, MartenSetup.DocumentSchema, MartenSetup.EventSchema, MartenSetup.CobIndexColumn,
+                        policy.WorkQueue));
                     await session.SaveChangesAsync(token);
                     Interlocked.Add(ref appended, chunk.Sum(c => (long)c.Events.Count));
                 });

@@ -52,7 +52,7 @@ public static class MartenSetup
                 // database server's now().
                 opts.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
                 // Marten 9's default, relied on: the inline Loan projection applies a save's events to the loans the session
-                // already holds (FetchForWriting, LoansForWriting) instead of reading them back.
+                // already holds (FetchForWriting) instead of reading them back.
                 opts.Events.UseIdentityMapForAggregates = true;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;

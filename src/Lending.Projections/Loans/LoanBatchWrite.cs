@@ -16,18 +16,22 @@ namespace Lending.Projections.Loans;
 
 /// <summary>
 /// One loan's share of a batch: the loan as its stream stands (its <see cref="Loan.Version"/> is the version the append
-/// expects), the events decided on it, and the loan they make (<see cref="Loan.Evolve"/> over them, as the inline
-/// <see cref="LoanProjection"/> would fold them).
+/// expects; null for a loan whose stream these events start), the events decided on it, and the loan they make
+/// (<see cref="Loan.Evolve"/> over them, as the inline <see cref="LoanProjection"/> would fold them).
 /// </summary>
-public sealed record LoanWrite(Loan Before, IReadOnlyList<ILoanEvent> Events, Loan After);
+public sealed record LoanWrite(Loan? Before, IReadOnlyList<ILoanEvent> Events, Loan After)
+{
+    public Guid LoanId => After.Id;
+}
 
 /// <summary>
 /// Writes a whole batch of loans in a few statements inside a Marten session's transaction: every stream's append
 /// version-checked in one call of <see cref="AppendToLoanStreams"/> (a stream moved since it was read fails the
-/// transaction with MT003, as Marten's own quick append does), then each loan's document and its work-queue row
-/// set-based. It writes exactly what the inline <see cref="LoanProjection"/> writes for the same
-/// events (the same fold, the same serializer, the same work-queue rule), one statement per table instead of one per loan.
-/// Used by close of business, whose batches touch thousands of existing loans at once.
+/// transaction with MT003, as Marten's own quick append does; a new stream whose id is taken fails it on the streams'
+/// key), then each loan's document, its work-queue row and its payment references set-based. It writes exactly what
+/// Marten's append and the inline <see cref="LoanProjection"/> write for the same events (the same fold, the same
+/// serializer, the same work-queue rule), one statement per table instead of one or two per loan. Used by close of
+/// business and the portfolio generator, whose batches touch thousands of loans at once.
 /// </summary>
 /// <param name="dueDateColumn">The loan document's duplicated close-of-business date column.</param>
 public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schema, string eventSchema, string dueDateColumn, WorkQueueWeights weights)
@@ -62,18 +66,21 @@ public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schem
         var (eventTypes, dotnetTypes, bodies, timestamps) = (new string[eventCount], new string[eventCount], new string[eventCount], new DateTimeOffset[eventCount]);
         var queued = new List<WorkQueueEntry>();
         var leaving = new List<Guid>();
+        var payments = new List<(Guid Loan, string Reference, decimal Amount, Guid Event)>();
 
         // One append per stream: the version check counts the streams it moved.
-        if (writes.Select(w => w.Before.Id).Distinct().Count() != writes.Count)
+        if (writes.Select(w => w.LoanId).Distinct().Count() != writes.Count)
             throw new ArgumentException("A loan appears twice in one batch.", nameof(writes));
         var e = 0;
         for (var i = 0; i < writes.Count; i++)
         {
             var (before, appended, after) = writes[i];
-            if (appended.Count == 0) throw new ArgumentException($"Loan {before.Id} has no events to append.", nameof(writes));
-            streamIds[i] = before.Id;
-            expected[i] = before.Version;
-            versions[i] = before.Version + appended.Count;
+            var from = before?.Version ?? 0;
+            if (appended.Count == 0) throw new ArgumentException($"Loan {after.Id} has no events to append.", nameof(writes));
+            if (before is not null && before.Id != after.Id) throw new ArgumentException("A write's loans must be one loan.", nameof(writes));
+            streamIds[i] = after.Id;
+            expected[i] = from;
+            versions[i] = from + appended.Count;
             // A copy carries the new version: the caller's loans stay as they were (a retried save writes them again).
             documents[i] = serializer.ToJson(after with { Version = versions[i] });
             dueDates[i] = after.CloseOfBusinessDueDate;
@@ -81,10 +88,9 @@ public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schem
             foreach (var data in appended)
             {
                 var mapped = events.EventMappingFor(data.GetType());
-                (eventStreams[e], eventVersions[e], eventIds[e]) = (before.Id, before.Version + 1 + (e - first), Guid.CreateVersion7(now));
+                (eventStreams[e], eventVersions[e], eventIds[e]) = (after.Id, from + 1 + (e - first), Guid.CreateVersion7(now));
                 (eventTypes[e], dotnetTypes[e], bodies[e], timestamps[e]) = (mapped.EventTypeName, mapped.DotNetTypeName, serializer.ToJson(data), now);
-                // A payment's reference row is the inline projection's to write (its unique key refuses a replayed payment).
-                if (data is PaymentReceived) throw new ArgumentException("Payments are booked one by one, through the loan's own save.", nameof(writes));
+                if (data is PaymentReceived p) payments.Add((p.LoanId, p.Reference, p.Amount, eventIds[e]));
                 e++;
             }
             if (WorkQueue.Entry(after, weights) is { } entry) queued.Add(entry);
@@ -103,7 +109,8 @@ public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schem
         Parameter(builder, bodies, NpgsqlDbType.Jsonb); builder.Append(", ");
         Parameter(builder, timestamps, NpgsqlDbType.TimestampTz); builder.Append(", ");
         Scalar(builder, marten.CausationId); builder.Append(", ");
-        Scalar(builder, marten.CorrelationId);
+        Scalar(builder, marten.CorrelationId); builder.Append(", ");
+        Scalar(builder, events.AggregateAliasFor(typeof(Loan)));
         builder.Append(")");
 
         builder.StartNewCommand();
@@ -150,6 +157,17 @@ public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schem
             Parameter(builder, leaving.ToArray(), NpgsqlDbType.Uuid);
             builder.Append(")");
         }
+        if (payments.Count > 0)
+        {
+            // A plain insert, as the projection's: a reference used twice on a loan fails the whole batch.
+            builder.StartNewCommand();
+            builder.Append($"insert into {new PaymentReferences(schema, eventSchema).Table} (loan_id, reference, amount, event_id) select * from unnest(");
+            Parameter(builder, payments.Select(p => p.Loan).ToArray(), NpgsqlDbType.Uuid); builder.Append(", ");
+            Parameter(builder, payments.Select(p => p.Reference).ToArray(), NpgsqlDbType.Varchar); builder.Append(", ");
+            Parameter(builder, payments.Select(p => p.Amount).ToArray(), NpgsqlDbType.Numeric); builder.Append(", ");
+            Parameter(builder, payments.Select(p => p.Event).ToArray(), NpgsqlDbType.Uuid);
+            builder.Append(")");
+        }
     }
 
     private static void Parameter<T>(Weasel.Postgresql.ICommandBuilder builder, T[] values, NpgsqlDbType type)
@@ -172,8 +190,8 @@ public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schem
 }
 
 /// <summary>
-/// Appends to many existing loan streams in one call, each checked against the version its events were decided on: the
-/// streams' versions move first (a stream that moved meanwhile fails the whole call with MT003, an archived one with
+/// Appends to many loan streams in one call, each checked against the version its events were decided on (0: a stream
+/// the call starts): the streams' versions move first (a stream that moved meanwhile fails the whole call with MT003, an archived one with
 /// MT001, the codes of Marten's own quick append), then the events go in, sequence numbers taken in order so each stream's events keep
 /// their order in the log.
 /// </summary>
@@ -187,19 +205,23 @@ public sealed class AppendToLoanStreams(string eventSchema) : Function(new Postg
     public override void WriteCreateStatement(Migrator rules, TextWriter writer) => writer.WriteLine($$"""
         CREATE OR REPLACE FUNCTION {{eventSchema}}.{{Name}}(stream_ids uuid[], expected_versions bigint[], new_versions bigint[],
           event_streams uuid[], event_versions bigint[], event_ids uuid[], event_types varchar[], dotnet_types varchar[], bodies jsonb[],
-          timestamps timestamptz[], causation varchar, correlation varchar) RETURNS integer LANGUAGE plpgsql AS $function$
+          timestamps timestamptz[], causation varchar, correlation varchar, stream_type varchar) RETURNS integer LANGUAGE plpgsql AS $function$
         DECLARE
           moved integer;
           stale record;
         BEGIN
+          -- Streams these events start (expected version 0): a taken id fails on the key.
+          INSERT INTO {{eventSchema}}.mt_streams (id, type, version, timestamp, tenant_id)
+          SELECT v.id, stream_type, v.new_version, now(), '*DEFAULT*'
+          FROM unnest(stream_ids, expected_versions, new_versions) AS v(id, expected, new_version) WHERE v.expected = 0;
           UPDATE {{eventSchema}}.mt_streams s SET version = v.new_version, timestamp = now()
           FROM unnest(stream_ids, expected_versions, new_versions) AS v(id, expected, new_version)
-          WHERE s.id = v.id AND s.version = v.expected AND NOT coalesce(s.is_archived, false);
+          WHERE v.expected > 0 AND s.id = v.id AND s.version = v.expected AND NOT coalesce(s.is_archived, false);
           GET DIAGNOSTICS moved = ROW_COUNT;
-          IF moved <> coalesce(array_length(stream_ids, 1), 0) THEN
+          IF moved <> (SELECT count(*) FROM unnest(expected_versions) AS v(expected) WHERE v.expected > 0) THEN
             SELECT v.id, v.expected, s.version, coalesce(s.is_archived, false) AS archived INTO stale
             FROM unnest(stream_ids, expected_versions) AS v(id, expected) LEFT JOIN {{eventSchema}}.mt_streams s ON s.id = v.id
-            WHERE s.version IS DISTINCT FROM v.expected OR coalesce(s.is_archived, false) LIMIT 1;
+            WHERE v.expected > 0 AND (s.version IS DISTINCT FROM v.expected OR coalesce(s.is_archived, false)) LIMIT 1;
             IF stale.archived THEN
               RAISE EXCEPTION 'Attempted to append event to archived stream with Id ''%''.', stale.id USING ERRCODE = 'MT001';
             END IF;

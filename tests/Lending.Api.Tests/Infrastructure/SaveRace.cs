@@ -23,7 +23,7 @@ public sealed class SaveRace : DocumentSessionListenerBase
         if (_armed is not { } armed
             || !(session.PendingChanges.Streams().Any(s => s.Id == armed.LoanId && s.Events.Any(e => e.Data is PenaltyAccrued))
                  || session.PendingChanges.Operations().OfType<Lending.Projections.Loans.LoanBatchWrite>()
-                     .Any(o => o.Writes.Any(w => w.Before.Id == armed.LoanId && w.Events.Any(e => e is PenaltyAccrued))))
+                     .Any(o => o.Writes.Any(w => w.LoanId == armed.LoanId && w.Events.Any(e => e is PenaltyAccrued))))
             || Interlocked.CompareExchange(ref _armed, null, armed) != armed) return;
         await armed.Race();
     }

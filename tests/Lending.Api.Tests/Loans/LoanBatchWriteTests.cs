@@ -4,7 +4,9 @@ using Lending.Domain;
 using Lending.Domain.CloseOfBusiness;
 using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
+using Lending.Domain.Collections;
 using Lending.Domain.Loans.Delinquency;
+using Lending.Domain.Loans.Payments;
 using Lending.Projections.Loans;
 using Marten;
 using Marten.Services;
@@ -34,7 +36,6 @@ public class LoanBatchWriteTests(AppFixture app) : ApiTest(app)
 
         var throughMarten = await InRolledBackTransaction(loans, session =>
         {
-            LoansForWriting.Hold(session, loans);
             foreach (var (before, day) in closed) session.Events.Append(before.Id, before.Version + day.Events.Count, [.. day.Events]);
         });
         var inOneBatch = await InRolledBackTransaction(loans, session => session.QueueOperation(Batch(closed)));
@@ -43,6 +44,64 @@ public class LoanBatchWriteTests(AppFixture app) : ApiTest(app)
         Assert.Equal([JsonValueKind.Object, JsonValueKind.Null],
             throughMarten.Select(r => JsonDocument.Parse(r).RootElement.GetProperty("queue").ValueKind));
         Assert.Equal(throughMarten, inOneBatch);
+    }
+
+    [Fact]
+    public async Task A_batch_that_starts_streams_and_books_payments_stores_what_marten_stores_for_them()
+    {
+        await DefineCashProduct();
+        var existing = (await Read(await DisburseLoan()))[0];
+        // A loan booked in the batch: the opening events of the one booked through the API, for a new stream.
+        var bookedId = Guid.NewGuid();
+        ILoanEvent[] opening;
+        await using (var query = App.Store.QuerySession())
+            opening = [.. (await query.Events.FetchStreamAsync(existing.Id)).Select(e => e.Data).TakeWhile(d => d is LoanDisbursed or RepaymentScheduleSet)
+                .Select(d => d switch
+                {
+                    LoanDisbursed x => (ILoanEvent)(x with { LoanId = bookedId }),
+                    RepaymentScheduleSet x => x with { LoanId = bookedId },
+                    _ => throw new InvalidOperationException(),
+                })];
+        Assert.Contains(opening, e => e is RepaymentScheduleSet);
+        var booked = opening.Aggregate((Loan?)null, (l, e) => Loan.Evolve(l, e))!;
+        var paid = PaymentDecisions.Decide(new RecordPayment("BATCH-1", 150m, existing.LastBusinessDate), existing, existing.LastBusinessDate,
+            BucketPolicy.Default, new CollectionsActor("supervisor-1", true), App.Clock.GetUtcNow(), PaymentPolicy.Default);
+        var afterPayment = paid.Aggregate(existing, (l, e) => Loan.Evolve(l, e));
+
+        var throughMarten = await InRolledBackTransaction([booked, existing], session =>
+        {
+            session.Events.StartStream<Loan>(booked.Id, [.. opening]);
+            session.Events.Append(existing.Id, existing.Version + paid.Count, [.. paid]);
+        });
+        var inOneBatch = await InRolledBackTransaction([booked, existing], session => session.QueueOperation(Write(
+            new LoanWrite(null, opening, booked), new LoanWrite(existing, paid, afterPayment))));
+
+        Assert.Equal(throughMarten, inOneBatch);
+        Assert.All(inOneBatch, r => Assert.NotEqual(JsonValueKind.Null, JsonDocument.Parse(r).RootElement.GetProperty("document").ValueKind));
+        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(inOneBatch[1]).RootElement.GetProperty("payment").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_batch_reads_no_loan_back_and_stores_each_loan_as_its_stream_folds()
+    {
+        await DefineCashProduct();
+        var loan = (await Read(await DisburseLoan()))[0];
+        var closed = Close(loan);
+        await using var session = App.Store.LightweightSession();
+        var log = new RoundTripLog();
+        session.Logger = log;
+
+        session.QueueOperation(Batch([(loan, closed)]));
+        await session.SaveChangesAsync();
+
+        Assert.Equal(0, log.Selects("mt_doc_loan "));
+        await using var query = App.Store.QuerySession();
+        var events = await query.Events.FetchStreamAsync(loan.Id);
+        var folded = events.Aggregate((Loan?)null, (l, e) => Loan.Evolve(l, e.Data))!;
+        var stored = (await query.LoadAsync<Loan>(loan.Id))!;
+        Assert.Equal(events.Count, stored.Version);
+        Assert.Equal(loan.Version + closed.Events.Count, stored.Version);
+        Assert.Equal(JsonSerializer.Serialize(folded with { Version = events.Count }), JsonSerializer.Serialize(stored));
     }
 
     [Fact]
@@ -66,8 +125,10 @@ public class LoanBatchWriteTests(AppFixture app) : ApiTest(app)
         CloseOfBusinessDay.Close(loan, AfterFirstDue, BucketPolicy.Default, EscalationLadder.Default, LendingPolicy.Default);
 
     private static LoanBatchWrite Batch(IEnumerable<(Loan Before, LoanDayClosed Closed)> closed) =>
-        new([.. closed.Select(c => new LoanWrite(c.Before, c.Closed.Events, c.Closed.Loan))], MartenSetup.DocumentSchema, MartenSetup.EventSchema,
-            MartenSetup.CobIndexColumn, LendingPolicy.Default.WorkQueue);
+        Write([.. closed.Select(c => new LoanWrite(c.Before, c.Closed.Events, c.Closed.Loan))]);
+
+    private static LoanBatchWrite Write(params LoanWrite[] writes) =>
+        new(writes, MartenSetup.DocumentSchema, MartenSetup.EventSchema, MartenSetup.CobIndexColumn, LendingPolicy.Default.WorkQueue);
 
     private async Task<List<Loan>> Read(params Guid[] ids)
     {
@@ -105,7 +166,8 @@ public class LoanBatchWriteTests(AppFixture app) : ApiTest(app)
 
     /// <summary>
     /// Everything stored for a loan but what is an instant or an identity of the write itself (event ids, sequence
-    /// numbers, timestamps): its events after a version (in sequence order), its stream, its document and its queue row.
+    /// numbers, timestamps): its events after a version (in sequence order), its stream, its document, its queue row and
+    /// the payment reference the tests book (with the version of the event it names).
     /// </summary>
     private static async Task<string> Rows(NpgsqlConnection connection, Guid id, long after)
     {
@@ -120,7 +182,9 @@ public class LoanBatchWriteTests(AppFixture app) : ApiTest(app)
                 from {events}.mt_streams where id = $1),
               'document', (select json_build_object('data', data, 'version', mt_version, 'dotnet', mt_dotnet_type,
                   'due', {MartenSetup.CobIndexColumn}) from {docs}.mt_doc_loan where id = $1),
-              'queue', (select row_to_json(q) from {docs}.work_queue q where loan_id = $1))::text
+              'queue', (select row_to_json(q) from {docs}.work_queue q where loan_id = $1),
+              'payment', (select json_build_object('reference', reference, 'amount', amount, 'event', (select version from {events}.mt_events
+                  where id = r.event_id)) from {docs}.payment_references r where loan_id = $1 and reference = 'BATCH-1'))::text
             """, connection) { Parameters = { new() { Value = id }, new() { Value = after } } };
         return (string)(await command.ExecuteScalarAsync())!;
     }
