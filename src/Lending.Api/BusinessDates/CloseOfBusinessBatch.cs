@@ -72,11 +72,11 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
                 await session.SaveChangesAsync(ct);
                 break;
             }
-            catch (Exception e) when (LoanBatchWrite.IsStreamConflict(e) && decided.Count == 1 && ++attempts < 3)
+            catch (JasperFx.ConcurrencyException) when (decided.Count == 1 && ++attempts < 3)
             {
                 decided = null; // the one loan again, read afresh
             }
-            catch (Exception conflict) when (LoanBatchWrite.IsStreamConflict(conflict) && decided.Count > 1)
+            catch (JasperFx.ConcurrencyException) when (decided.Count > 1)
             {
                 // Only the loans that moved are read again: those whose stream is past the version read, found with one query
                 // (many moved loans cost one more save, not one each).

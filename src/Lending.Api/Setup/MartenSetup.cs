@@ -51,6 +51,11 @@ public static class MartenSetup
                 // clock) to the append function; plain Quick would stamp appends to existing streams with the
                 // database server's now().
                 opts.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+                // An append with an expected version locks its stream's row before it checks the version, as close of business's
+                // batch append does for all its streams (LoanBatchWrite): both take the stream row first, so a payment racing
+                // a batch waits for it (or it for the payment) and then fails its version check (MT003, a 409 or a retry),
+                // never a deadlock, and the loser takes no sequence number.
+                opts.Events.UseExclusiveLockOnConcurrentAppends = true;
                 // Marten 9's default, relied on: the inline Loan projection applies a save's events to the loans the session
                 // already holds (FetchForWriting) instead of reading them back.
                 opts.Events.UseIdentityMapForAggregates = true;

@@ -7,6 +7,9 @@ using Marten.Internal;
 using Marten.Internal.Operations;
 using Npgsql;
 using NpgsqlTypes;
+using JasperFx.Events;
+using Marten.Exceptions;
+using JasperFx.Core.Exceptions;
 using Weasel.Core;
 using OperationRole = Weasel.Core.OperationRole;
 using Weasel.Postgresql;
@@ -35,17 +38,27 @@ public sealed record LoanWrite(Loan? Before, IReadOnlyList<ILoanEvent> Events, L
 /// </summary>
 /// <param name="dueDateColumn">The loan document's duplicated close-of-business date column.</param>
 public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schema, string eventSchema, string dueDateColumn, WorkQueueWeights weights)
-    : Marten.Internal.Operations.IStorageOperation
+    : Marten.Internal.Operations.IStorageOperation, IExceptionTransform
 {
     /// <summary>The loans this operation writes.</summary>
     public IReadOnlyList<LoanWrite> Writes => writes;
 
-    /// <summary>Whether a failed save failed on a stream's version check (this operation's or Marten's own).</summary>
-    public static bool IsStreamConflict(Exception e)
+    /// <summary>
+    /// Raises what Marten's own quick append raises for the same failures: a stream that moved is a
+    /// <see cref="EventStreamUnexpectedMaxEventIdException"/> (a concurrency conflict, retried or answered 409 like any
+    /// other), an archived one an <see cref="InvalidStreamOperationException"/>.
+    /// </summary>
+    public bool TryTransform(Exception original, out Exception transformed)
     {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is JasperFx.ConcurrencyException or PostgresException { SqlState: AppendToLoanStreams.StreamMoved }) return true;
-        return false;
+        var pg = original as PostgresException ?? original.InnerException as PostgresException;
+        var stream = pg?.MessageText.Split('\'') is [_, var quoted, ..] && Guid.TryParse(quoted, out var id) ? id : Guid.Empty;
+        transformed = pg?.SqlState switch
+        {
+            AppendToLoanStreams.StreamMoved => new EventStreamUnexpectedMaxEventIdException(stream, typeof(Loan), -1, -1),
+            AppendToLoanStreams.StreamArchived => new InvalidStreamOperationException(pg.MessageText),
+            _ => original,
+        };
+        return transformed != original;
     }
 
     public void ConfigureCommand(Weasel.Postgresql.ICommandBuilder builder, Weasel.Storage.IStorageSession session)
@@ -199,31 +212,37 @@ public sealed class AppendToLoanStreams(string eventSchema) : Function(new Postg
 {
     public const string Name = "lending_append_to_streams";
 
-    /// <summary>The SQLSTATE of a version mismatch, Marten's own (its quick append raises the same).</summary>
-    public const string StreamMoved = "MT003";
+    /// <summary>The SQLSTATEs of a version mismatch and of an archived stream, Marten's own (its quick append raises the same).</summary>
+    public const string StreamMoved = "MT003", StreamArchived = "MT001";
 
     public override void WriteCreateStatement(Migrator rules, TextWriter writer) => writer.WriteLine($$"""
         CREATE OR REPLACE FUNCTION {{eventSchema}}.{{Name}}(stream_ids uuid[], expected_versions bigint[], new_versions bigint[],
           event_streams uuid[], event_versions bigint[], event_ids uuid[], event_types varchar[], dotnet_types varchar[], bodies jsonb[],
-          timestamps timestamptz[], causation varchar, correlation varchar, stream_type varchar) RETURNS integer LANGUAGE plpgsql AS $function$
+          timestamps timestamp with time zone[], causation varchar, correlation varchar, stream_type varchar) RETURNS integer LANGUAGE plpgsql AS $function$
         DECLARE
-          moved integer;
+          moved_ids uuid[];
           stale record;
         BEGIN
+          -- The appended streams' rows are locked first, in id order, as Marten's appends lock theirs first
+          -- (UseExclusiveLockOnConcurrentAppends): a payment racing the batch waits or makes it wait, never both.
+          PERFORM 1 FROM {{eventSchema}}.mt_streams WHERE id = ANY(stream_ids) ORDER BY id FOR UPDATE;
           -- Streams these events start (expected version 0): a taken id fails on the key.
           INSERT INTO {{eventSchema}}.mt_streams (id, type, version, timestamp, tenant_id)
           SELECT v.id, stream_type, v.new_version, now(), '*DEFAULT*'
           FROM unnest(stream_ids, expected_versions, new_versions) AS v(id, expected, new_version) WHERE v.expected = 0;
-          UPDATE {{eventSchema}}.mt_streams s SET version = v.new_version, timestamp = now()
-          FROM unnest(stream_ids, expected_versions, new_versions) AS v(id, expected, new_version)
-          WHERE v.expected > 0 AND s.id = v.id AND s.version = v.expected AND NOT coalesce(s.is_archived, false);
-          GET DIAGNOSTICS moved = ROW_COUNT;
-          IF moved <> (SELECT count(*) FROM unnest(expected_versions) AS v(expected) WHERE v.expected > 0) THEN
+          WITH moved_rows AS (
+            UPDATE {{eventSchema}}.mt_streams s SET version = v.new_version, timestamp = now()
+            FROM unnest(stream_ids, expected_versions, new_versions) AS v(id, expected, new_version)
+            WHERE v.expected > 0 AND s.id = v.id AND s.id = ANY(stream_ids) AND s.version = v.expected AND NOT coalesce(s.is_archived, false)
+            RETURNING s.id)
+          SELECT coalesce(array_agg(id), '{}') INTO moved_ids FROM moved_rows;
+          IF cardinality(moved_ids) <> (SELECT count(*) FROM unnest(expected_versions) AS v(expected) WHERE v.expected > 0) THEN
+            -- The first stream not moved: its version is not the one expected, or it is archived.
             SELECT v.id, v.expected, s.version, coalesce(s.is_archived, false) AS archived INTO stale
             FROM unnest(stream_ids, expected_versions) AS v(id, expected) LEFT JOIN {{eventSchema}}.mt_streams s ON s.id = v.id
-            WHERE v.expected > 0 AND (s.version IS DISTINCT FROM v.expected OR coalesce(s.is_archived, false)) LIMIT 1;
+            WHERE v.expected > 0 AND v.id <> ALL(moved_ids) LIMIT 1;
             IF stale.archived THEN
-              RAISE EXCEPTION 'Attempted to append event to archived stream with Id ''%''.', stale.id USING ERRCODE = 'MT001';
+              RAISE EXCEPTION 'Attempted to append event to archived stream with Id ''%''.', stale.id USING ERRCODE = '{{StreamArchived}}';
             END IF;
             RAISE EXCEPTION 'Stream version mismatch on ''%'': expected %, actual %', stale.id, stale.expected, coalesce(stale.version, 0)
               USING ERRCODE = '{{StreamMoved}}';
@@ -235,7 +254,7 @@ public sealed class AppendToLoanStreams(string eventSchema) : Function(new Postg
           FROM unnest(event_streams, event_versions, event_ids, event_types, dotnet_types, bodies, timestamps)
             WITH ORDINALITY AS e(stream, version, id, type, dotnet, body, ts, n)
           ORDER BY e.n;
-          RETURN moved;
+          RETURN cardinality(moved_ids);
         END;
         $function$;
         """);
