@@ -87,10 +87,12 @@ public static class CloseBusinessDateHandler
     private static async Task<IReadOnlyList<CobCursor>> LoansNeedingWork(IQuerySession session, DateOnly date, CobCursor? after,
         int limit, CancellationToken ct)
     {
-        var column = MartenSetup.CobIndexColumn;
-        return await session.AdvancedSql.QueryAsync<CobCursor>(
-            $"select jsonb_build_object('dueDate', {column}, 'loanId', id) from {MartenSetup.DocumentSchema}.mt_doc_loan " +
-            $"where {column} < ? and ({column}, id) > (?, ?) order by {column}, id limit ?",
-            ct, date, after?.DueDate ?? DateOnly.MinValue, after?.LoanId ?? Guid.Empty, limit);
+        return await session.AdvancedSql.QueryAsync<CobCursor>(PageSql, ct, date, after?.DueDate ?? DateOnly.MinValue, after?.LoanId ?? Guid.Empty,
+            limit);
     }
+
+    /// <summary>A page of loans needing work: one range of the (date, id) index, in its order.</summary>
+    internal const string PageSql =
+        $"select jsonb_build_object('dueDate', {MartenSetup.CobIndexColumn}, 'loanId', id) from {MartenSetup.DocumentSchema}.mt_doc_loan " +
+        $"where {MartenSetup.CobIndexColumn} < ? and ({MartenSetup.CobIndexColumn}, id) > (?, ?) order by {MartenSetup.CobIndexColumn}, id limit ?";
 }
