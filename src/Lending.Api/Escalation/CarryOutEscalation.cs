@@ -82,6 +82,11 @@ public static class CarryOutEscalationHandler
             events = [.. events.Select(e => e is NoticeSent sent
                 ? sent with { Delivery = receipt.Adapter, DeliveryReference = receipt.Reference, Document = receipt.Document, DocumentSha256 = receipt.Sha256 }
                 : e)];
+            // Once sent, the notice is a fact whatever happened to the loan meanwhile: recorded in its own transaction, on
+            // the loan as it then stands when close of business or a payment appended to it since it was read. A conflict
+            // rolling the record back would retry the action, find it unrecorded and send the notice a second time.
+            await RecordSent(store, session, loan.Id, events, ct);
+            events = [];
         }
         if (events.Count > 0) stream.AppendMany(events);
         else if (outcome.RetryAt is null) logger.LogDebug("Nothing to do for {Action} on loan {LoanId}", message.Action, loan.Id);
@@ -90,5 +95,26 @@ public static class CarryOutEscalationHandler
         // Held for quiet hours: the same action again when the window opens (at least a second on, whatever the clock).
         var wait = retryAt - now;
         return [message.DelayedFor(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait)];
+    }
+
+    private static async Task RecordSent(IDocumentStore store, IDocumentSession handler, Guid loanId, IReadOnlyList<ILoanEvent> events,
+        CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var record = store.LightweightSession();
+            (record.CorrelationId, record.CausationId) = (handler.CorrelationId, handler.CausationId);
+            var stream = await record.Events.FetchForWriting<Loan>(loanId, ct);
+            stream.AppendMany([.. events]);
+            try
+            {
+                await record.SaveChangesAsync(ct);
+                return;
+            }
+            catch (JasperFx.ConcurrencyException) when (attempt < 5)
+            {
+                // The loan moved between the read and the save: read it again and record the same facts after its new events.
+            }
+        }
     }
 }

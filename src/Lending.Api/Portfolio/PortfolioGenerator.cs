@@ -132,8 +132,8 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
         {
             ct.ThrowIfCancellationRequested();
             var now = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 0)), TimeSpan.Zero);
-            // Each append names the version it brings the stream to: quick appends then know every event's version, so the
-            // inline Loan document carries the right one for the optimistic checks of later commands.
+            // Each loan's write names the version its stream stands at (0 for a loan booked today), so its events get their
+            // versions and the stored loan the version later commands check against.
             var batch = new List<LoanWrite>();
             var appended = 0L;
             deciding.Start();

@@ -46,8 +46,8 @@ public static class MartenSetup
                 // Quick appends skip the per-stream version lookup that rich appends make before writing. Every append
                 // here names its expected version (FetchForWriting, the aggregate handler, close of business and the
                 // generator pass it), so events still get their versions client-side: the inline Loan document's
-                // Version stays exact, and a stale expected version fails in the database (MT003, or a unique violation on
-                // (stream, version) when two appends race) as EventStreamUnexpectedMaxEventIdException, like a rich one.
+                // Version stays exact, and a stale expected version fails in the database (MT003, checked under the stream
+                // row's lock, below) as EventStreamUnexpectedMaxEventIdException, like a rich one.
                 // QuickWithServerTimestamps, despite its name, sends each event's own timestamp (from the service
                 // clock) to the append function; plain Quick would stamp appends to existing streams with the
                 // database server's now().
@@ -112,6 +112,8 @@ public static class MartenSetup
             mapping.DuplicateField(nameof(Loan.CloseOfBusinessDueDate));
             mapping.Indexes.Add(new Weasel.Postgresql.Tables.IndexDefinition(CobIndexName)
             {
+                // Built without blocking the loans' writes when a running book is upgraded.
+                IsConcurrent = true,
                 Columns = [CobIndexColumn, "id"],
                 Predicate = $"{CobIndexColumn} is not null",
             });

@@ -98,6 +98,19 @@ public class EscalationTests(AppFixture app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task A_notice_sent_while_the_loan_moves_is_recorded_once_and_sent_once()
+    {
+        // A payment lands on the loan between the reminder's send and its record: the record's save finds the loan moved.
+        SaveRace.Instance.Arm(_loanId, () => Pay(_loanId, 10m, "RACE-NOTICE"), e => e is Lending.Domain.Escalation.NoticeSent);
+
+        await AdvanceToDpd(1);
+
+        var reminder = Assert.Single(await Events("notice_sent"));
+        Assert.Equal(1, NoticeSends.Counts[reminder.GetProperty("noticeId").GetString()!]);
+        Assert.Single(await Events("payment_received"), p => p.GetProperty("reference").GetString() == "RACE-NOTICE");
+    }
+
+    [Fact]
     public async Task Advancing_again_over_closed_dates_repeats_no_stage_and_no_notice()
     {
         await AdvanceToDpd(5);

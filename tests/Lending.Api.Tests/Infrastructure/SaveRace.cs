@@ -12,18 +12,20 @@ public sealed class SaveRace : DocumentSessionListenerBase
 {
     public static readonly SaveRace Instance = new();
 
-    private sealed record Armed(Guid LoanId, Func<Task> Race);
+    private sealed record Armed(Guid LoanId, Func<Task> Race, Func<object, bool> When);
 
     private Armed? _armed;
 
-    public void Arm(Guid loanId, Func<Task> race) => _armed = new Armed(loanId, race);
+    /// <param name="when">The event whose save the race precedes: a penalty accrual (close of business) unless given.</param>
+    public void Arm(Guid loanId, Func<Task> race, Func<object, bool>? when = null) =>
+        _armed = new Armed(loanId, race, when ?? (e => e is PenaltyAccrued));
 
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         if (_armed is not { } armed
-            || !(session.PendingChanges.Streams().Any(s => s.Id == armed.LoanId && s.Events.Any(e => e.Data is PenaltyAccrued))
+            || !(session.PendingChanges.Streams().Any(s => s.Id == armed.LoanId && s.Events.Any(e => armed.When(e.Data)))
                  || session.PendingChanges.Operations().OfType<Lending.Projections.Loans.LoanBatchWrite>()
-                     .Any(o => o.Writes.Any(w => w.LoanId == armed.LoanId && w.Events.Any(e => e is PenaltyAccrued))))
+                     .Any(o => o.Writes.Any(w => w.LoanId == armed.LoanId && w.Events.Any(e => armed.When(e)))))
             || Interlocked.CompareExchange(ref _armed, null, armed) != armed) return;
         await armed.Race();
     }

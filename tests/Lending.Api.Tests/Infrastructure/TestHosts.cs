@@ -33,6 +33,10 @@ public static class TestHosts
             {
                 services.AddSingleton(clock);
                 services.ConfigureMarten(opts => opts.Listeners.Add(SaveRace.Instance));
+                // Every notice handed to a channel is counted, by notice id (a second send of one notice is a defect).
+                services.AddSingleton<Lending.Api.Notifications.NotificationRouter>();
+                services.AddSingleton<Lending.Api.Notifications.INotificationSender>(sp =>
+                    new NoticeSends(sp.GetRequiredService<Lending.Api.Notifications.NotificationRouter>()));
                 if (!solo) return;
                 services.RunWolverineInSoloMode();
                 services.MartenDaemonModeIsSolo();

@@ -51,6 +51,15 @@ public class PortfolioGeneratorTests(AppFixture app) : ApiTest(app)
         var versions = await session.Events.QueryAllRawEvents().GroupBy(e => e.StreamId)
             .Select(g => new { Id = g.Key, Version = g.Max(e => e.Version) }).ToListAsync();
         Assert.All(loans, l => Assert.Equal(versions.Single(v => v.Id == l.Id).Version, l.Version));
+        // The stream rows and the payment references are the ones Marten's StartStream and the inline projection write.
+        var streams = await session.Events.QueryAllRawEvents().Select(e => e.StreamId).Distinct().CountAsync();
+        Assert.Equal(150, streams);
+        Assert.Equal(["loan:150"], await session.AdvancedSql.QueryAsync<string>(
+            $"select type || ':' || count(*) from {MartenSetup.EventSchema}.mt_streams where type is not null group by type", default));
+        var payments = (await session.Events.QueryAllRawEvents().ToListAsync()).Select(e => e.Data).OfType<PaymentReceived>().ToList();
+        Assert.NotEmpty(payments);
+        Assert.Equal(payments.Select(p => $"{p.LoanId}/{p.Reference}").Order(), (await session.AdvancedSql.QueryAsync<string>(
+            $"select loan_id::text || '/' || reference from {MartenSetup.DocumentSchema}.payment_references", default)).Order());
         var cob = await AdvanceDays(1);
         Assert.True(cob.GetProperty("loansProcessed").GetInt32() > 0, cob.ToString());
     }

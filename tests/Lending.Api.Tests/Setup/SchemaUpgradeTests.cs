@@ -1,3 +1,4 @@
+using Lending.Api.Setup;
 using Lending.Api.Tests.Escalation;
 using Lending.Api.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -42,6 +43,23 @@ public class SchemaUpgradeTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task A_database_with_the_single_column_close_of_business_index_gets_the_date_and_id_index_in_its_place()
+    {
+        await (await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 10)).DisposeAsync();
+        // The index as Marten made it for the duplicated field until 7 December: the date alone.
+        await Execute($"""
+            drop index lending.{MartenSetup.CobIndexName};
+            create index mt_doc_loan_idx_close_of_business_due_date on lending.mt_doc_loan (close_of_business_due_date)
+              where close_of_business_due_date is not null;
+            """);
+
+        await (await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 10)).DisposeAsync();
+
+        Assert.Equal([MartenSetup.CobIndexName], await Rows(
+            "select indexname::text from pg_indexes where schemaname = 'lending' and tablename = 'mt_doc_loan' and indexname like '%close_of_business%'"));
     }
 
     [Fact]
