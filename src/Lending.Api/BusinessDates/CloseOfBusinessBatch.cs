@@ -60,9 +60,7 @@ public sealed class CloseOfBusinessBatch(IDocumentStore store, IWolverineRuntime
             // The part's loans in one version-checked append and one write per table: a payment committed since the read
             // fails the save instead of being overwritten.
             var writes = decided.Where(d => d.Closed.Events.Count > 0).Select(d => new LoanWrite(d.Before, d.Closed.Events, d.Closed.Loan)).ToList();
-            if (writes.Count > 0)
-                session.QueueOperation(new LoanBatchWrite(writes, MartenSetup.DocumentSchema, MartenSetup.EventSchema, MartenSetup.CobIndexColumn,
-                    policy.WorkQueue));
+            if (writes.Count > 0) session.QueueOperation(MartenSetup.WriteLoans(writes, policy.WorkQueue));
             // The part's stage actions leave through the outbox in this same transaction, as one message: never lost, never
             // without their stages.
             var actions = decided.SelectMany(d => d.Closed.Actions.Select(a => CarryOutEscalation.For(d.Before.Id, a))).ToList();

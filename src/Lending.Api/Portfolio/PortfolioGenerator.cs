@@ -168,8 +168,7 @@ public sealed class PortfolioGenerator(IDocumentStore store, BusinessCalendarSto
                 {
                     // The chunk's loans as close of business writes its parts: one version-checked append, one write per table.
                     await using var session = store.LightweightSession();
-                    session.QueueOperation(new LoanBatchWrite(chunk, MartenSetup.DocumentSchema, MartenSetup.EventSchema, MartenSetup.CobIndexColumn,
-                        policy.WorkQueue));
+                    session.QueueOperation(MartenSetup.WriteLoans(chunk, policy.WorkQueue));
                     await session.SaveChangesAsync(token);
                     Interlocked.Add(ref appended, chunk.Sum(c => (long)c.Events.Count));
                 });

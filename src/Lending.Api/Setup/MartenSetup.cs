@@ -21,6 +21,10 @@ public static class MartenSetup
     public const string CobIndexColumn = "close_of_business_due_date";
     public const string CobIndexName = "mt_doc_loan_idx_close_of_business_due_date_id";
 
+    /// <summary>A batch of loans written in a few statements, into this store's tables (close of business, the generator).</summary>
+    public static Lending.Projections.Loans.LoanBatchWrite WriteLoans(IReadOnlyList<Lending.Projections.Loans.LoanWrite> writes,
+        Lending.Domain.WorkQueueWeights weights) => new(writes, DocumentSchema, EventSchema, CobIndexColumn, weights);
+
     public static IServiceCollection AddLendingMarten(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
     {

@@ -136,8 +136,7 @@ public class LoanBatchWriteTests(AppFixture app) : ApiTest(app)
     private static LoanBatchWrite Batch(IEnumerable<(Loan Before, LoanDayClosed Closed)> closed) =>
         Write([.. closed.Select(c => new LoanWrite(c.Before, c.Closed.Events, c.Closed.Loan))]);
 
-    private static LoanBatchWrite Write(params LoanWrite[] writes) =>
-        new(writes, MartenSetup.DocumentSchema, MartenSetup.EventSchema, MartenSetup.CobIndexColumn, LendingPolicy.Default.WorkQueue);
+    private static LoanBatchWrite Write(params LoanWrite[] writes) => MartenSetup.WriteLoans(writes, LendingPolicy.Default.WorkQueue);
 
     private async Task<List<Loan>> Read(params Guid[] ids)
     {
