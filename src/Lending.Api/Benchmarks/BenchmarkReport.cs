@@ -60,9 +60,11 @@ public static class BenchmarkReport
         AppendStatements(s, "PostgreSQL time during generation", r.GenerateStatements);
         AppendStatements(s, "PostgreSQL time during the concurrent load", r.LoadStatements);
         s.AppendLine();
-        s.AppendLine("| close of business | loans needing work | seconds | ms per loan |");
-        s.AppendLine("| --- | ---: | ---: | ---: |");
-        foreach (var c in r.CloseOfBusiness) s.AppendLine($"| {c.Date:yyyy-MM-dd} ({c.Status}) | {N(c.LoansProcessed)} | {N(c.Seconds, 2)} | {N(c.MsPerLoan, 2)} |");
+        s.AppendLine("| close of business | loans needing work | seconds | ms per loan | escalation actions waiting at the close | seconds to carry them out | actions per second |");
+        s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var c in r.CloseOfBusiness)
+            s.AppendLine($"| {c.Date:yyyy-MM-dd} ({c.Status}) | {N(c.LoansProcessed)} | {N(c.Seconds, 2)} | {N(c.MsPerLoan, 2)} | {N(c.ActionsWaiting)} | " +
+                         $"{N(c.ActionsSeconds, 1)} | {N(c.ActionsPerSecond)} |");
         s.AppendLine();
         s.AppendLine($"| request ({r.Clients} clients, mixed) | requests | per second | p50 ms | p99 ms | refused (4xx) | failed (5xx) |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -71,6 +73,13 @@ public static class BenchmarkReport
             : [r.SummaryIdle];
         foreach (var l in r.Load.Concat(idle))
             s.AppendLine($"| {l.Kind} | {N(l.Requests)} | {N(l.PerSecond, 1)} | {N(l.P50Ms, 1)} | {N(l.P99Ms, 1)} | {N(l.Refused)} | {N(l.Failed)} |");
+        if (r.LoadCpu is { } cpu)
+        {
+            s.AppendLine();
+            s.AppendLine($"Cores used during the load ({N(cpu.Seconds, 1)} s, {m.Cores} cores): the benchmark's process (the API and its clients) " +
+                         $"{N(cpu.ThisProcessCores, 2)}, PostgreSQL {N(cpu.PostgreSqlCores, 2)}, everything else (other API nodes, the system) " +
+                         $"{N(Math.Max(0, m.Cores - cpu.IdleCores - cpu.ThisProcessCores - cpu.PostgreSqlCores), 2)}, idle {N(cpu.IdleCores, 2)}.");
+        }
         s.AppendLine();
         s.AppendLine("![throughput against the PostgreSQL baseline](latest.png)");
         return s.ToString();

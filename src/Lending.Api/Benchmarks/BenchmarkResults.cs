@@ -7,9 +7,13 @@ public sealed record StatementTime(string Query, long Calls, double TotalMs, dou
 
 public sealed record LoadResult(string Kind, int Requests, double PerSecond, double P50Ms, double P99Ms, int Refused, int Failed);
 
-public sealed record CloseOfBusinessResult(DateOnly Date, long LoansProcessed, double Seconds, string Status)
+/// <param name="ActionsWaiting">Escalation actions (notices, assignments, referrals) not yet carried out when the date
+/// closed, and <paramref name="ActionsSeconds"/> the time until they were.</param>
+public sealed record CloseOfBusinessResult(DateOnly Date, long LoansProcessed, double Seconds, string Status, long ActionsWaiting = 0,
+    double ActionsSeconds = 0)
 {
     public double MsPerLoan => LoansProcessed == 0 ? 0 : Seconds * 1000 / LoansProcessed;
+    public double ActionsPerSecond => ActionsSeconds > 0 ? ActionsWaiting / ActionsSeconds : 0;
 }
 
 public sealed record MachineInfo(int Cores, double MemoryGb, string Os, string Runtime, string PostgreSql, IReadOnlyDictionary<string, string> Settings);
@@ -41,6 +45,7 @@ public sealed class BenchmarkResults
     public double CatchUpEventsPerSecond => GeneratedEvents / CatchUpSeconds;
     public List<CloseOfBusinessResult> CloseOfBusiness { get; set; } = [];
     public IReadOnlyList<LoadResult> Load { get; set; } = [];
+    public CpuShare? LoadCpu { get; set; }
     public LoadResult SummaryIdle { get; set; } = null!;
     public LoadResult? SummaryAfterRebuild { get; set; }
     public long EventsInStore { get; set; }

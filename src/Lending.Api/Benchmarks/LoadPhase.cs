@@ -9,6 +9,9 @@ namespace Lending.Api.Benchmarks;
 /// </summary>
 public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, IDocumentStore store, TimeProvider clock)
 {
+    /// <summary>Where the cores went while the clients ran (after <see cref="RunAsync"/>).</summary>
+    public CpuShare? Cpu { get; private set; }
+
     public static readonly string[] Kinds = ["POST contact", "POST payment", "GET loan", "GET queue", "GET delinquency summary"];
 
     public async Task<IReadOnlyList<LoadResult>> RunAsync(int clients, TimeSpan duration, CancellationToken ct)
@@ -22,6 +25,7 @@ public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, ID
         // Calls are recorded after they happen: yesterday by the service's clock.
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var latencies = Kinds.ToDictionary(k => k, k => new Latencies(k));
+        var machine = new MachineLoad();
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
 
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
@@ -53,6 +57,7 @@ public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, ID
         }));
 
         var seconds = elapsed.Elapsed.TotalSeconds;
+        Cpu = machine.Stop();
         return [.. latencies.Values.Select(l => new LoadResult(l.Name, l.Count, l.Count / seconds, l.Percentile(0.5), l.Percentile(0.99), l.Refused, l.Failed))];
     }
 

@@ -23,7 +23,26 @@ public sealed record CarryOutEscalation(Guid LoanId, EscalationStage Stage, Esca
 /// The stage actions one part of a close-of-business batch decided: one durable message in the part's transaction
 /// (one outbox row for the part, however many loans entered a stage).
 /// </summary>
-public sealed record CarryOutEscalations(IReadOnlyList<CarryOutEscalation> Actions);
+public sealed record CarryOutEscalations(IReadOnlyList<CarryOutEscalation> Actions)
+{
+    /// <summary>The message types of escalation actions as Wolverine stores them (its inbox, its dead letters).</summary>
+    public static readonly string[] StoredTypes = [typeof(CarryOutEscalation).FullName!, typeof(CarryOutEscalations).FullName!];
+
+    /// <summary>
+    /// The actions in an envelope as Wolverine stores it: one action, or a close-of-business part's batch of them (not
+    /// yet split into one message each).
+    /// </summary>
+    public static IReadOnlyList<CarryOutEscalation> InStoredEnvelope(byte[] body)
+    {
+        var envelope = Wolverine.Runtime.Serialization.EnvelopeSerializer.Deserialize(body);
+        if (envelope.Data is not { } data) return [];
+        return envelope.MessageType == typeof(CarryOutEscalations).FullName
+            ? System.Text.Json.JsonSerializer.Deserialize<CarryOutEscalations>(data, BodyJson)?.Actions ?? []
+            : System.Text.Json.JsonSerializer.Deserialize<CarryOutEscalation>(data, BodyJson) is { } one ? [one] : [];
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions BodyJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+}
 
 /// <summary>
 /// Splits a part's actions into one <see cref="CarryOutEscalation"/> each, in one transaction that also marks the batch

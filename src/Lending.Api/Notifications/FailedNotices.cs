@@ -33,28 +33,21 @@ public static class FailedNoticesEndpoints
             $"select id, body, exception_message, failed_at, replayable from {Setup.MartenSetup.MessageSchema}.wolverine_dead_letters " +
             "where message_type = any($1) order by failed_at desc limit 200", connection)
         {
-            Parameters = { new() { Value = new[] { typeof(CarryOutEscalation).FullName!, typeof(CarryOutEscalations).FullName! } } },
+            Parameters = { new() { Value = CarryOutEscalations.StoredTypes } },
         };
         var failed = new List<FailedNoticeResponse>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            // The stored body is Wolverine's envelope; the message inside it is the action, or a close-of-business part's batch of
-            // them (given up only when the database failed its split, so none was sent on; retrying it splits it again), as JSON.
-            var envelope = Wolverine.Runtime.Serialization.EnvelopeSerializer.Deserialize(reader.GetFieldValue<byte[]>(1));
-            if (envelope.Data is not { } data) continue;
-            IReadOnlyList<CarryOutEscalation> actions = envelope.MessageType == typeof(CarryOutEscalations).FullName
-                ? System.Text.Json.JsonSerializer.Deserialize<CarryOutEscalations>(data, BodyJson)?.Actions ?? []
-                : System.Text.Json.JsonSerializer.Deserialize<CarryOutEscalation>(data, BodyJson) is { } one ? [one] : [];
-            foreach (var action in actions)
+            // A close-of-business part's batch is dead-lettered only when the database failed its split, so none was sent on;
+            // retrying it splits it again.
+            foreach (var action in CarryOutEscalations.InStoredEnvelope(reader.GetFieldValue<byte[]>(1)))
                 failed.Add(new FailedNoticeResponse(reader.GetGuid(0), action.LoanId, action.Stage.ToString(), action.Action.ToString(),
                     action.BusinessDate, reader.IsDBNull(2) ? null : reader.GetString(2),
                     reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), !reader.IsDBNull(4) && reader.GetBoolean(4)));
         }
         return new FailedNoticesResponse(failed);
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions BodyJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     [WolverinePost("/notices/failed/{id}/retry", OperationId = "RetryFailedNotice")]
     [Authorize(Roles = Roles.Admin)]
