@@ -76,9 +76,9 @@ public static class BenchmarkReport
         if (r.LoadCpu is { } cpu)
         {
             s.AppendLine();
-            s.AppendLine($"Cores used during the load ({N(cpu.Seconds, 1)} s, {m.Cores} cores): the benchmark's process (the API and its clients) " +
-                         $"{N(cpu.ThisProcessCores, 2)}, PostgreSQL {N(cpu.PostgreSqlCores, 2)}, everything else (other API nodes, the system) " +
-                         $"{N(Math.Max(0, m.Cores - cpu.IdleCores - cpu.ThisProcessCores - cpu.PostgreSqlCores), 2)}, idle {N(cpu.IdleCores, 2)}.");
+            s.AppendLine($"Cores used during the load ({N(cpu.Seconds, 1)} s, {N(cpu.Cores, 1)} cores counted): the benchmark's process (the API and its " +
+                         $"clients) {N(cpu.ThisProcessCores, 2)}, PostgreSQL {N(cpu.PostgreSqlCores, 2)}, everything else (other API nodes, the system) " +
+                         $"{N(cpu.OtherCores, 2)}, idle {N(cpu.IdleCores, 2)}.");
         }
         s.AppendLine();
         s.AppendLine("![throughput against the PostgreSQL baseline](latest.png)");

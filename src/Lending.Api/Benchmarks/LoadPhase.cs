@@ -25,7 +25,12 @@ public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, ID
         // Calls are recorded after they happen: yesterday by the service's clock.
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var latencies = Kinds.ToDictionary(k => k, k => new Latencies(k));
-        var machine = new MachineLoad();
+        MachineLoad machine;
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync(ct);
+            machine = await MachineLoad.StartAsync(connection, ct);
+        }
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
 
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>

@@ -1,57 +1,99 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 
 namespace Lending.Api.Benchmarks;
 
 /// <summary>
-/// Where the machine's cores went over a phase: this process (the API and, in the benchmark, its clients), the local
-/// PostgreSQL's processes, and what was left idle. Read from /proc (Linux); elsewhere nothing is reported.
+/// Where the machine's cores went over a phase: this process (the API and, in the benchmark, its clients), the
+/// benchmark's PostgreSQL cluster, everything else, and what was left idle. <see cref="Cores"/> is what /proc/stat
+/// counted over the phase (the host's CPUs, whatever limit the process runs under).
 /// </summary>
-public sealed record CpuShare(double Seconds, double ThisProcessCores, double PostgreSqlCores, double IdleCores);
+public sealed record CpuShare(double Seconds, double Cores, double ThisProcessCores, double PostgreSqlCores, double IdleCores)
+{
+    public double OtherCores => Math.Max(0, Cores - IdleCores - ThisProcessCores - PostgreSqlCores);
+}
 
+/// <summary>Read from /proc (Linux); elsewhere <see cref="Stop"/> reports nothing.</summary>
 public sealed class MachineLoad
 {
+    private const double TicksPerSecond = 100; // USER_HZ, the unit of /proc's CPU times on every Linux
     private readonly Stopwatch _watch = Stopwatch.StartNew();
-    private readonly TimeSpan _process = Process.GetCurrentProcess().TotalProcessorTime;
-    private readonly double _postgres = PostgresTicks();
-    private readonly double _idle = IdleTicks();
+    private readonly int? _postmaster;
+    private readonly TimeSpan _process;
+    private readonly double _postgres;
+    private readonly (double Idle, double Total) _machine;
+
+    private MachineLoad(int? postmaster)
+    {
+        _postmaster = postmaster;
+        using var self = Process.GetCurrentProcess();
+        _process = self.TotalProcessorTime;
+        _postgres = ClusterTicks(postmaster);
+        _machine = MachineTicks();
+    }
+
+    /// <summary>Starts counting; the cluster is the one <paramref name="connection"/> is served by, when it runs on this machine.</summary>
+    public static async Task<MachineLoad> StartAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux()) return new MachineLoad(null);
+        await using var backend = new NpgsqlCommand("select pg_backend_pid()", connection);
+        var pid = (int)(await backend.ExecuteScalarAsync(ct))!;
+        // A backend's parent is the postmaster; a remote server's pid names no process here (or another one: checked by name).
+        var postmaster = Stat(pid) is { } stat && stat.Comm == "postgres" ? stat.ParentId : (int?)null;
+        return new MachineLoad(postmaster is { } p && Stat(p)?.Comm == "postgres" ? p : null);
+    }
 
     public CpuShare? Stop()
     {
         if (!OperatingSystem.IsLinux()) return null;
         var seconds = _watch.Elapsed.TotalSeconds;
-        const double ticks = 100; // USER_HZ, the unit of /proc's CPU times on every Linux
-        return new CpuShare(seconds, (Process.GetCurrentProcess().TotalProcessorTime - _process).TotalSeconds / seconds,
-            (PostgresTicks() - _postgres) / ticks / seconds, (IdleTicks() - _idle) / ticks / seconds);
+        using var self = Process.GetCurrentProcess();
+        var (idle, total) = MachineTicks();
+        return new CpuShare(seconds, (total - _machine.Total) / TicksPerSecond / seconds,
+            (self.TotalProcessorTime - _process).TotalSeconds / seconds,
+            (ClusterTicks(_postmaster) - _postgres) / TicksPerSecond / seconds, (idle - _machine.Idle) / TicksPerSecond / seconds);
     }
 
-    private static double IdleTicks()
+    /// <summary>"cpu  user nice system idle iowait irq softirq steal guest guest_nice": guest time is counted in user already.</summary>
+    private static (double Idle, double Total) MachineTicks()
     {
-        if (!OperatingSystem.IsLinux()) return 0;
-        // "cpu  user nice system idle iowait ...": idle and iowait are the time no process ran.
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return double.Parse(fields[4]) + double.Parse(fields[5]);
+        if (!OperatingSystem.IsLinux()) return (0, 0);
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return (fields[3] + fields[4], fields.Take(8).Sum());
     }
 
-    private static double PostgresTicks()
+    /// <summary>
+    /// The postmaster and its children: their own CPU time, and the postmaster's count of its children that ended (backends
+    /// closed, autovacuum and parallel workers), so the total only grows.
+    /// </summary>
+    private static double ClusterTicks(int? postmaster)
     {
-        if (!OperatingSystem.IsLinux()) return 0;
+        if (postmaster is not { } root || !OperatingSystem.IsLinux()) return 0;
         double total = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // "pid (comm) state ppid ...": utime and stime are the 14th and 15th fields, the 12th and 13th after the comm.
-                var close = stat.LastIndexOf(')');
-                if (close < 0 || !stat.AsSpan(stat.IndexOf('(') + 1, close - stat.IndexOf('(') - 1).SequenceEqual("postgres")) continue;
-                var rest = stat[(close + 2)..].Split(' ');
-                total += double.Parse(rest[11]) + double.Parse(rest[12]);
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } stat && (pid == root || stat.ParentId == root))
+                total += stat.Ticks + (pid == root ? stat.ChildTicks : 0);
         return total;
+    }
+
+    private sealed record ProcessStat(string Comm, int ParentId, double Ticks, double ChildTicks);
+
+    /// <summary>"pid (comm) state ppid … utime stime cutime cstime …": after the comm, ppid is the 2nd field, the times the 12th to 15th.</summary>
+    private static ProcessStat? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+            if (open < 0 || close < open) return null;
+            var f = stat[(close + 2)..].Split(' ');
+            double T(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+            return new ProcessStat(stat[(open + 1)..close], int.Parse(f[1], CultureInfo.InvariantCulture), T(11) + T(12), T(13) + T(14));
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 }
 
@@ -61,6 +103,10 @@ public sealed class MachineLoad
 /// </summary>
 public static class EscalationBacklog
 {
+    /// <summary>Gives up (and says so) when none was carried out for this long: an action left Incoming by a node that
+    /// still runs is not picked up by another.</summary>
+    private static readonly TimeSpan Stalled = TimeSpan.FromMinutes(5);
+
     public static async Task<(long Waiting, double Seconds)> DrainAsync(string connectionString, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
@@ -73,8 +119,18 @@ public static class EscalationBacklog
         await using (var reader = await bodies.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 waiting += Escalation.CarryOutEscalations.InStoredEnvelope(reader.GetFieldValue<byte[]>(0)).Count;
-        await using var left = new NpgsqlCommand("select exists (select 1 " + pending + ")", conn) { Parameters = { new() { Value = Escalation.CarryOutEscalations.StoredTypes } } };
-        while ((bool)(await left.ExecuteScalarAsync(ct))!) await Task.Delay(250, ct);
+        await using var left = new NpgsqlCommand("select count(*) " + pending, conn) { Parameters = { new() { Value = Escalation.CarryOutEscalations.StoredTypes } } };
+        var (last, since) = (long.MaxValue, Stopwatch.StartNew());
+        for (long count; (count = (long)(await left.ExecuteScalarAsync(ct))!) > 0;)
+        {
+            if (count < last) (last, since) = (count, Stopwatch.StartNew());
+            else if (since.Elapsed > Stalled)
+            {
+                Spectre.Console.AnsiConsole.MarkupLine($"[yellow]{count:N0} escalation messages still waiting, none carried out for {Stalled.TotalMinutes} minutes: going on[/]");
+                break;
+            }
+            await Task.Delay(1000, ct);
+        }
         return (waiting, waiting == 0 ? 0 : watch.Elapsed.TotalSeconds);
     }
 }

@@ -87,13 +87,17 @@ public static class MartenSetup
     /// pages). Npgsql prepares one once it has run twice on a connection, and keeps up to 100 a connection; a connection
     /// returned to the pool is then reset without <c>DISCARD ALL</c>, which would also drop the plans PostgreSQL caches
     /// for the append functions' own statements, planned again on every call otherwise. An operator's own
-    /// <c>Max Auto Prepare</c> in the connection string is kept (0 turns it off).
+    /// <c>Max Auto Prepare</c> and <c>Auto Prepare Min Usages</c> in the connection string are kept (<c>Max Auto Prepare=0</c>
+    /// turns it off, as a pooler without prepared-statement support needs: docs/scaling.md).
     /// </summary>
     public static string WithPreparedStatements(string connectionString)
     {
+        // The keywords as given (case-insensitive); Npgsql's own builder answers "present" for every keyword it knows.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return connectionString;
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 100, AutoPrepareMinUsages = 2 }.ConnectionString;
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) builder.MaxAutoPrepare = 100;
+        if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
     }
 
     /// <summary>

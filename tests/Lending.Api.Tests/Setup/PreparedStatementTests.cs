@@ -12,42 +12,39 @@ public class PreparedStatementTests(AppFixture app) : ApiTest(app)
     {
         var marker = $"prepared_{Guid.NewGuid():N}";
         var sql = $"select count(*) as {marker} from lending.mt_doc_loan where id = $1";
+        await using (var store = App.Store.Storage.Database.CreateConnection())
+            Assert.Equal(100, new NpgsqlConnectionStringBuilder(store.ConnectionString).MaxAutoPrepare);
+
+        // The store's settings in a pool of one connection: the second open is the same server session, so a reset with
+        // DISCARD ALL in between would have dropped what the first prepared.
+        await using var pool = new NpgsqlDataSourceBuilder(MartenSetup.WithPreparedStatements(App.ConnectionString))
+            { ConnectionStringBuilder = { MaxPoolSize = 1 } }.Build();
         int backend;
-        await using (var connection = App.Store.Storage.Database.CreateConnection())
+        await using (var connection = await pool.OpenConnectionAsync())
         {
-            await connection.OpenAsync();
             backend = connection.ProcessID;
             for (var i = 0; i < 3; i++)
-                await new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = Guid.NewGuid() } } }.ExecuteScalarAsync();
-        }
-
-        // The same server session out of the pool again (connections are held open until the pool hands it out): a reset with
-        // DISCARD ALL would have dropped what it prepared.
-        var held = new List<NpgsqlConnection>();
-        try
-        {
-            NpgsqlConnection again;
-            do
             {
-                again = App.Store.Storage.Database.CreateConnection();
-                held.Add(again);
-                await again.OpenAsync();
-            } while (again.ProcessID != backend && held.Count < 200);
-            Assert.Equal(backend, again.ProcessID);
-            await using var prepared = new NpgsqlCommand("select count(*) from pg_prepared_statements where statement like $1", again)
-                { Parameters = { new() { Value = $"%{marker}%" } } };
-            Assert.Equal(1L, (long)(await prepared.ExecuteScalarAsync())!);
+                await using var query = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = Guid.NewGuid() } } };
+                await query.ExecuteScalarAsync();
+            }
         }
-        finally
-        {
-            foreach (var connection in held) await connection.DisposeAsync();
-        }
+        await using var again = await pool.OpenConnectionAsync();
+        Assert.Equal(backend, again.ProcessID);
+        await using var prepared = new NpgsqlCommand("select count(*) from pg_prepared_statements where statement like $1", again)
+            { Parameters = { new() { Value = $"%{marker}%" } } };
+        Assert.Equal(1L, (long)(await prepared.ExecuteScalarAsync())!);
     }
 
     [Theory]
-    [InlineData("Host=db;Database=lending", "100")]
-    [InlineData("Host=db;Database=lending;Max Auto Prepare=20", "20")]
-    [InlineData("Host=db;Database=lending;Max Auto Prepare=0", "0")]
-    public void An_operator_s_own_setting_is_kept(string given, string expected) =>
-        Assert.Equal(int.Parse(expected), new NpgsqlConnectionStringBuilder(MartenSetup.WithPreparedStatements(given)).MaxAutoPrepare);
+    [InlineData("Host=db;Database=lending", 100, 2)]
+    [InlineData("Host=db;Database=lending;Max Auto Prepare=20", 20, 2)]
+    [InlineData("Host=db;Database=lending;max auto prepare=0", 0, 2)]
+    [InlineData("Host=db;Database=lending;MaxAutoPrepare=30;Auto Prepare Min Usages=5", 30, 5)]
+    public void An_operator_s_own_settings_are_kept(string given, int maxAutoPrepare, int minUsages)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(MartenSetup.WithPreparedStatements(given));
+        Assert.Equal(maxAutoPrepare, settings.MaxAutoPrepare);
+        Assert.Equal(minUsages, settings.AutoPrepareMinUsages);
+    }
 }
