@@ -69,6 +69,7 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         AnsiConsole.MarkupLine($"[bold]1/6[/] generating {input.LoansFlag:N0} loans over {input.MonthsFlag} months through the domain");
         var generator = services.GetRequiredService<PortfolioGenerator>();
         await Statements.ResetAsync(connectionString, ct);
+        var machine = await MachineLoad.StartAsync(connectionString, ct);
         var watch = Stopwatch.StartNew();
         GeneratorProgress? last = null;
         await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -84,6 +85,7 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
             });
         results.GeneratedEvents = last?.EventsThisRun ?? 0;
         results.GenerateSeconds = watch.Elapsed.TotalSeconds;
+        results.GenerateCpu = machine.Stop();
         (results.GenerateDecideSeconds, results.GenerateSaveSeconds) = (last?.DecideSeconds ?? 0, last?.SaveSeconds ?? 0);
         results.GenerateStatements = await Statements.TopAsync(connectionString, 8, ct);
 
@@ -101,19 +103,27 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         var tokens = new Tokens(http);
         AnsiConsole.MarkupLine("[bold]3/6[/] analytics projection catching up with the generated events (async daemon)");
         watch.Restart();
+        machine = await MachineLoad.StartAsync(connectionString, ct);
         await WaitForProjections(http, tokens, ct);
         results.CatchUpSeconds = watch.Elapsed.TotalSeconds;
+        results.CatchUpCpu = machine.Stop();
 
         // 4. Close of business, one business date at a time.
         AnsiConsole.MarkupLine($"[bold]4/6[/] close of business for {input.DaysFlag} business dates");
         // A date a day: the next date closes once the last one's escalation actions went out (timed on their own), as they
         // would overnight, and the REST load below finds the book as collectors do in the morning.
+        var closing = new StatementProfile();
+        await Statements.ResetAsync(connectionString, ct);
         for (var day = 0; day < input.DaysFlag; day++)
         {
-            var closed = await CloseOneDate(http, tokens, ct);
+            var before = await Statements.SnapshotAsync(connectionString, ct);
+            var cpu = await MachineLoad.StartAsync(connectionString, ct);
+            var closed = await CloseOneDate(http, tokens, ct) with { Cpu = cpu.Stop() };
+            closing.Add(before, await Statements.SnapshotAsync(connectionString, ct));
             var (waiting, seconds) = await EscalationBacklog.DrainAsync(connectionString, ct);
             results.CloseOfBusiness.Add(closed with { ActionsWaiting = waiting, ActionsSeconds = seconds });
         }
+        results.CloseOfBusinessStatements = closing.Top(8);
 
         // 5. Concurrent REST load: contacts and payments written, loans, queues and the delinquency summary read.
         AnsiConsole.MarkupLine($"[bold]5/6[/] {input.ClientsFlag} concurrent clients for {input.SecondsFlag} s on {results.Nodes} API node(s)");

@@ -57,14 +57,19 @@ public static class BenchmarkReport
         s.AppendLine($"Generator: {N(r.GeneratedEvents)} events in {N(r.GenerateSeconds, 1)} s, of which {N(r.GenerateDecideSeconds, 1)} s in the domain " +
                      $"(decisions, folding) and {N(r.GenerateSaveSeconds, 1)} s appending and committing through Marten. Analytics catch-up: " +
                      $"{N(r.CatchUpSeconds, 1)} s. " + (r.RebuildSeconds > 0 ? $"Rebuild: {N(r.EventsInStore)} events in {N(r.RebuildSeconds, 1)} s." : "Rebuild: not run (--no-rebuild)."));
+        AppendCores(s, "generation", r.GenerateCpu, "the generator");
+        AppendCores(s, "the catch-up", r.CatchUpCpu, "the API and its daemon");
         AppendStatements(s, "PostgreSQL time during generation", r.GenerateStatements);
         AppendStatements(s, "PostgreSQL time during the concurrent load", r.LoadStatements);
         s.AppendLine();
-        s.AppendLine("| close of business | loans needing work | seconds | ms per loan | escalation actions waiting at the close | seconds to carry them out | actions per second |");
-        s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        s.AppendLine("| close of business | loans needing work | seconds | ms per loan | cores: this process / PostgreSQL / idle | escalation actions waiting at the close | seconds to carry them out | actions per second |");
+        s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var c in r.CloseOfBusiness)
-            s.AppendLine($"| {c.Date:yyyy-MM-dd} ({c.Status}) | {N(c.LoansProcessed)} | {N(c.Seconds, 2)} | {N(c.MsPerLoan, 2)} | {N(c.ActionsWaiting)} | " +
-                         $"{N(c.ActionsSeconds, 1)} | {N(c.ActionsPerSecond)} |");
+            s.AppendLine($"| {c.Date:yyyy-MM-dd} ({c.Status}) | {N(c.LoansProcessed)} | {N(c.Seconds, 2)} | {N(c.MsPerLoan, 2)} | " +
+                         $"{(c.Cpu is { } cpu ? $"{N(cpu.ThisProcessCores, 2)} / {N(cpu.PostgreSqlCores, 2)} / {N(cpu.IdleCores, 2)}" : "–")} | " +
+                         $"{N(c.ActionsWaiting)} | {N(c.ActionsSeconds, 1)} | {N(c.ActionsPerSecond)} |");
+        AppendStatements(s, "PostgreSQL time while the dates closed (with the projections and escalation actions running beside them)",
+            r.CloseOfBusinessStatements);
         s.AppendLine();
         s.AppendLine($"| request ({r.Clients} clients, mixed) | requests | per second | p50 ms | p99 ms | refused (4xx) | failed (5xx) |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -73,16 +78,19 @@ public static class BenchmarkReport
             : [r.SummaryIdle];
         foreach (var l in r.Load.Concat(idle))
             s.AppendLine($"| {l.Kind} | {N(l.Requests)} | {N(l.PerSecond, 1)} | {N(l.P50Ms, 1)} | {N(l.P99Ms, 1)} | {N(l.Refused)} | {N(l.Failed)} |");
-        if (r.LoadCpu is { } cpu)
-        {
-            s.AppendLine();
-            s.AppendLine($"Cores used during the load ({N(cpu.Seconds, 1)} s, {N(cpu.Cores, 1)} cores counted): the benchmark's process (the API and its " +
-                         $"clients) {N(cpu.ThisProcessCores, 2)}, PostgreSQL {N(cpu.PostgreSqlCores, 2)}, everything else (other API nodes, the system) " +
-                         $"{N(cpu.OtherCores, 2)}, idle {N(cpu.IdleCores, 2)}.");
-        }
+        AppendCores(s, "the load", r.LoadCpu, "the API and its clients");
         s.AppendLine();
         s.AppendLine("![throughput against the PostgreSQL baseline](latest.png)");
         return s.ToString();
+    }
+
+    private static void AppendCores(StringBuilder s, string phase, CpuShare? cpu, string process)
+    {
+        if (cpu is null) return;
+        s.AppendLine();
+        s.AppendLine($"Cores used during {phase} ({N(cpu.Seconds, 1)} s, {N(cpu.Cores, 1)} cores counted): the benchmark's process ({process}) " +
+                     $"{N(cpu.ThisProcessCores, 2)}, PostgreSQL {N(cpu.PostgreSqlCores, 2)}, everything else (other API nodes, the system) " +
+                     $"{N(cpu.OtherCores, 2)}, idle {N(cpu.IdleCores, 2)}.");
     }
 
     private static void AppendStatements(StringBuilder s, string title, IReadOnlyList<StatementTime> statements)

@@ -9,8 +9,9 @@ public sealed record LoadResult(string Kind, int Requests, double PerSecond, dou
 
 /// <param name="ActionsWaiting">Escalation actions (notices, assignments, referrals) not yet carried out when the date
 /// closed, and <paramref name="ActionsSeconds"/> the time until they were.</param>
+/// <param name="Cpu">Where the cores went while the date closed.</param>
 public sealed record CloseOfBusinessResult(DateOnly Date, long LoansProcessed, double Seconds, string Status, long ActionsWaiting = 0,
-    double ActionsSeconds = 0)
+    double ActionsSeconds = 0, CpuShare? Cpu = null)
 {
     public double MsPerLoan => LoansProcessed == 0 ? 0 : Seconds * 1000 / LoansProcessed;
     public double ActionsPerSecond => ActionsSeconds > 0 ? ActionsWaiting / ActionsSeconds : 0;
@@ -33,8 +34,11 @@ public sealed class BenchmarkResults
     public double GenerateEventsPerSecond => GeneratedEvents / GenerateSeconds;
     public double GenerateDecideSeconds { get; set; }
     public double GenerateSaveSeconds { get; set; }
+    public CpuShare? GenerateCpu { get; set; }
     public IReadOnlyList<StatementTime> GenerateStatements { get; set; } = [];
     public IReadOnlyList<StatementTime> LoadStatements { get; set; } = [];
+    /// <summary>PostgreSQL's time while the dates closed (their escalation actions' drains between them left out).</summary>
+    public IReadOnlyList<StatementTime> CloseOfBusinessStatements { get; set; } = [];
     public double BaselineRowsPerSecond { get; set; }
     public int BaselineClients { get; set; }
     /// <summary>The read baseline: the whole event table read in order and deserialized (<see cref="SequentialRead"/>).</summary>
@@ -42,6 +46,7 @@ public sealed class BenchmarkResults
     public double SequentialReadSeconds { get; set; }
     public double SequentialReadEventsPerSecond => SequentialReadSeconds > 0 ? SequentialReadEvents / SequentialReadSeconds : 0;
     public double CatchUpSeconds { get; set; }
+    public CpuShare? CatchUpCpu { get; set; }
     public double CatchUpEventsPerSecond => GeneratedEvents / CatchUpSeconds;
     public List<CloseOfBusinessResult> CloseOfBusiness { get; set; } = [];
     public IReadOnlyList<LoadResult> Load { get; set; } = [];
@@ -67,26 +72,62 @@ public static class Statements
         catch (PostgresException) { /* not preloaded on this server: no statement profile */ }
     }
 
-    public static async Task<IReadOnlyList<StatementTime>> TopAsync(string connectionString, int count, CancellationToken ct)
+    public static async Task<IReadOnlyList<StatementTime>> TopAsync(string connectionString, int count, CancellationToken ct) =>
+        new StatementProfile().Add(StatementProfile.Nothing, await SnapshotAsync(connectionString, ct)).Top(count);
+
+    /// <summary>
+    /// Every statement's calls and time so far in this database, by query id: two snapshots around a phase give its
+    /// profile without a reset, when other phases (measured or not) run between its parts.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<long, StatementTime>> SnapshotAsync(string connectionString, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
         try
         {
             await using var cmd = new NpgsqlCommand("""
-                select left(regexp_replace(query, '\s+', ' ', 'g'), 160), calls, total_exec_time, mean_exec_time,
-                       100 * total_exec_time / nullif(sum(total_exec_time) over (), 0)
+                select queryid, left(regexp_replace(min(query), '\s+', ' ', 'g'), 160), sum(calls)::bigint, sum(total_exec_time)
                 from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+                  and queryid is not null
                   and query not like '%pg_sleep%' -- the daemon's idle waits are time, not work
-                order by total_exec_time desc limit @count
-                """, conn) { Parameters = { new("count", count) } };
+                group by queryid
+                """, conn);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var rows = new List<StatementTime>();
+            var rows = new Dictionary<long, StatementTime>();
             while (await reader.ReadAsync(ct))
-                rows.Add(new StatementTime(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.IsDBNull(4) ? 0 : reader.GetDouble(4)));
+                rows[reader.GetInt64(0)] = new StatementTime(reader.GetString(1), reader.GetInt64(2), reader.GetDouble(3), 0, 0);
             return rows;
         }
-        catch (PostgresException) { return []; }
+        catch (PostgresException) { return StatementProfile.Nothing; }
+    }
+}
+
+/// <summary>The statements of a phase, summed over its parts (each the difference of two snapshots).</summary>
+public sealed class StatementProfile
+{
+    public static readonly IReadOnlyDictionary<long, StatementTime> Nothing = new Dictionary<long, StatementTime>();
+    private readonly Dictionary<long, StatementTime> _sum = [];
+
+    public StatementProfile Add(IReadOnlyDictionary<long, StatementTime> before, IReadOnlyDictionary<long, StatementTime> after)
+    {
+        foreach (var (id, now) in after)
+        {
+            // A statement the server evicted and counted again since the first snapshot counts from zero.
+            var then = before.GetValueOrDefault(id) is { } b && b.Calls <= now.Calls ? b : null;
+            var (calls, ms) = (now.Calls - (then?.Calls ?? 0), now.TotalMs - (then?.TotalMs ?? 0));
+            if (calls <= 0) continue;
+            var sum = _sum.GetValueOrDefault(id);
+            _sum[id] = new StatementTime(now.Query, (sum?.Calls ?? 0) + calls, (sum?.TotalMs ?? 0) + ms, 0, 0);
+        }
+        return this;
+    }
+
+    /// <summary>The <paramref name="count"/> statements that took the most time, with their mean and share of all of it.</summary>
+    public IReadOnlyList<StatementTime> Top(int count)
+    {
+        var total = _sum.Values.Sum(t => t.TotalMs);
+        return [.. _sum.Values.OrderByDescending(t => t.TotalMs).Take(count)
+            .Select(t => t with { MeanMs = t.TotalMs / t.Calls, SharePercent = total > 0 ? 100 * t.TotalMs / total : 0 })];
     }
 }
 

@@ -44,6 +44,14 @@ public sealed class MachineLoad
         return new MachineLoad(postmaster is { } p && Stat(p)?.Comm == "postgres" ? p : null);
     }
 
+    /// <inheritdoc cref="StartAsync(NpgsqlConnection, CancellationToken)"/>
+    public static async Task<MachineLoad> StartAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        return await StartAsync(connection, ct);
+    }
+
     public CpuShare? Stop()
     {
         if (!OperatingSystem.IsLinux()) return null;

@@ -44,6 +44,46 @@ public class BenchmarkMeasureTests(AppFixture app) : ApiTest(app)
         Assert.Equal([single], CarryOutEscalations.InStoredEnvelope(Stored(single)));
     }
 
+    [Fact]
+    public void A_phase_in_parts_counts_each_statement_between_its_own_snapshots_only()
+    {
+        static StatementTime T(string query, long calls, double ms) => new(query, calls, ms, 0, 0);
+        var beforeFirst = new Dictionary<long, StatementTime> { [1] = T("append", 10, 100), [2] = T("upsert", 5, 50) };
+        var afterFirst = new Dictionary<long, StatementTime> { [1] = T("append", 30, 300), [2] = T("upsert", 5, 50), [3] = T("queue", 4, 8) };
+        // Between the parts another phase ran the upsert 495 times: not the phase's.
+        var beforeSecond = new Dictionary<long, StatementTime> { [1] = T("append", 30, 300), [2] = T("upsert", 500, 5000), [3] = T("queue", 4, 8) };
+        // The queue statement was evicted by the server and counted again from zero.
+        var afterSecond = new Dictionary<long, StatementTime> { [1] = T("append", 40, 420), [2] = T("upsert", 510, 5060), [3] = T("queue", 2, 1) };
+
+        var profile = new StatementProfile().Add(beforeFirst, afterFirst).Add(beforeSecond, afterSecond);
+
+        Assert.Equal([("append", 30L, 320.0), ("upsert", 10L, 60.0), ("queue", 6L, 9.0)],
+            profile.Top(3).Select(t => (t.Query, t.Calls, t.TotalMs)));
+        var top = Assert.Single(profile.Top(1));
+        Assert.Equal(320.0 / 30, top.MeanMs, 6);
+        Assert.Equal(100 * 320.0 / 389, top.SharePercent, 6);
+    }
+
+    [Fact]
+    public void The_report_shows_where_the_cores_and_PostgreSQLs_time_went_while_the_dates_closed()
+    {
+        var results = new BenchmarkResults
+        {
+            Machine = new MachineInfo(2, 24, "Linux", ".NET", "PostgreSQL 15", new Dictionary<string, string>()),
+            SummaryIdle = new LoadResult("GET /analytics/delinquency (idle)", 1, 1, 1, 1, 0, 0),
+            CloseOfBusiness = [new CloseOfBusinessResult(new DateOnly(2026, 12, 8), 6_000, 2, "completed", 10, 1, new CpuShare(2, 2, 0.9, 1.0, 0.1))],
+            CloseOfBusinessStatements = [new StatementTime("select lending_events.lending_append_to_streams($1)", 6, 600, 100, 55.5)],
+            GenerateCpu = new CpuShare(60, 2, 1.2, 0.7, 0.05),
+        };
+
+        var report = BenchmarkReport.Markdown(results);
+
+        Assert.Contains("| 2026-12-08 (completed) | 6,000 | 2.00 | 0.33 | 0.90 / 1.00 / 0.10 | 10 | 1.0 | 10 |", report);
+        Assert.Contains("| PostgreSQL time while the dates closed", report);
+        Assert.Contains("| `select lending_events.lending_append_to_streams($1)` | 6 | 600 | 100.00 | 55.5% |", report);
+        Assert.Contains("Cores used during generation (60.0 s, 2.0 cores counted): the benchmark's process (the generator) 1.20, PostgreSQL 0.70", report);
+    }
+
     private static byte[] Stored(object message)
     {
         var envelope = new Envelope(message)
