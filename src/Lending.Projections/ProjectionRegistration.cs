@@ -35,12 +35,8 @@ public static class ProjectionRegistration
             if (mapping.DocumentType != typeof(LoanAnalytics)) return;
             // Rewritten by every event of its loan: room on the page for the new version (HOT: these columns have no index).
             mapping.StorageParameters["fillfactor"] = 80;
-            mapping.DuplicateField(nameof(LoanAnalytics.LastDate));
-            mapping.DuplicateField(nameof(LoanAnalytics.State), "varchar", notNull: true);
-            mapping.DuplicateField(nameof(LoanAnalytics.Product), "varchar", notNull: true);
-            mapping.DuplicateField(nameof(LoanAnalytics.Region), "varchar", notNull: true);
-            mapping.DuplicateField(nameof(LoanAnalytics.Branch), "varchar", notNull: true);
-            mapping.DuplicateField(nameof(LoanAnalytics.PrincipalOutstanding), "numeric", notNull: true);
+            foreach (var column in LoanAnalyticsWrite.Duplicated)
+                mapping.DuplicateField(column.Member, column.PgType, notNull: column.NotNull).ColumnName = column.Column;
         });
         options.Projections.Add(new PortfolioAnalyticsProjection(analytics), ProjectionLifecycle.Async, PortfolioAnalyticsProjection.Name,
             asyncConfiguration: o =>

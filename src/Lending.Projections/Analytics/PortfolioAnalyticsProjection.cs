@@ -23,6 +23,7 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
         var loaded = await operations.LoadManyAsync<LoanAnalytics>(cancellation, byLoan.Select(g => g.Key));
         var known = loaded.ToDictionary(a => a.Id);
         var changes = new AnalyticsChanges();
+        var rows = new List<LoanAnalytics>(byLoan.Count);
         foreach (var stream in byLoan)
         {
             var analytics = known.GetValueOrDefault(stream.Key);
@@ -40,8 +41,9 @@ public sealed class PortfolioAnalyticsProjection(AnalyticsSchema schema) : IProj
                 }
                 analytics = LoanAnalyticsFold.Apply(analytics, loanEvent, changes, asOfBefore);
             }
-            operations.Store(analytics!);
+            rows.Add(analytics!);
         }
+        operations.QueueOperation(new LoanAnalyticsWrite(rows, schema));
         Write(schema, operations, changes);
     }
 
