@@ -30,6 +30,9 @@ public sealed class BenchmarkInput : NetCoreInput
     [Description("Seconds of the load phase and of each pgbench run"), FlagAlias("seconds", longAliasOnly: true)]
     public int SecondsFlag { get; set; } = 30;
 
+    [Description("Seconds the load phase's clients run before it is measured"), FlagAlias("warm-up", longAliasOnly: true)]
+    public int WarmUpFlag { get; set; } = 10;
+
     [Description("Business dates closed, one at a time"), FlagAlias("days", 'd')]
     public int DaysFlag { get; set; } = 5;
 
@@ -62,6 +65,7 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var ct = CancellationToken.None;
         var results = new BenchmarkResults { Loans = input.LoansFlag, Months = input.MonthsFlag, Clients = input.ClientsFlag, Seconds = input.SecondsFlag,
+            WarmUpSeconds = Math.Max(0, input.WarmUpFlag),
             Nodes = Math.Clamp(input.NodesFlag, 1, 8) };
         results.Machine = await Machine.DescribeAsync(connectionString, ct);
 
@@ -136,7 +140,7 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
                 { BaseAddress = a, Timeout = http.Timeout }));
             await Statements.ResetAsync(connectionString, ct);
             var load = new LoadPhase(clients, tokens, store, services.GetRequiredService<TimeProvider>());
-            results.Load = await load.RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct);
+            results.Load = await load.RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct, TimeSpan.FromSeconds(results.WarmUpSeconds));
             results.LoadCpu = load.Cpu;
             results.LoadStatements = await Statements.TopAsync(connectionString, 8, ct);
             foreach (var client in clients.Skip(1)) client.Dispose();

@@ -40,6 +40,7 @@ public static class BenchmarkReport
         s.AppendLine($"# Benchmark run of {r.At:yyyy-MM-dd HH:mm} UTC");
         s.AppendLine();
         s.AppendLine($"{N(r.Loans)} loans generated over {r.Months} months; {r.Clients} concurrent clients for {r.Seconds} s" +
+            (r.WarmUpSeconds > 0 ? $" (after {r.WarmUpSeconds} s of the same load, not measured)" : "") +
             (r.Nodes > 1 ? $" on {r.Nodes} API nodes (processes) sharing one database." : "."));
         s.AppendLine($"Machine: {m.Cores} cores, {N(m.MemoryGb, 1)} GB, {m.Os}, {m.Runtime}, {m.PostgreSql} ({string.Join(", ", m.Settings.Select(x => $"{x.Key}={x.Value}"))}).");
         s.AppendLine();

@@ -27,6 +27,8 @@ public sealed class BenchmarkResults
     /// <summary>API nodes (processes on the same database) the load phase's clients were spread over.</summary>
     public int Nodes { get; set; } = 1;
     public int Seconds { get; set; }
+    /// <summary>Seconds the load's clients ran before the measured <see cref="Seconds"/>.</summary>
+    public int WarmUpSeconds { get; set; }
     public MachineInfo Machine { get; set; } = null!;
     public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
     public long GeneratedEvents { get; set; }
