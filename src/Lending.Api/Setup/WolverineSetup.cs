@@ -9,6 +9,11 @@ public static class WolverineSetup
     public static IHostBuilder AddLendingWolverine(this IHostBuilder host) => host.UseWolverine(opts =>
     {
         opts.UseRuntimeCompilation();
+        // Handlers and endpoints run the code generated ahead of time into Internal/Generated (./lending codegen): a node
+        // just started serves its first requests and messages without compiling them (about a second each, measured on
+        // the first close of business and the first REST calls). A handler whose code is missing is still compiled at
+        // first use; GeneratedCodeTests fails until it is generated.
+        opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Auto;
         // One transaction per command or message: events, documents and outgoing messages commit together.
         opts.Policies.AutoApplyTransactions();
         // Local queues are backed by the database inbox/outbox: a crashed node's work is picked up again.
