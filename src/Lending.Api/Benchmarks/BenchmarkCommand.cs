@@ -138,9 +138,9 @@ public sealed class BenchmarkCommand : JasperFxAsyncCommand<BenchmarkInput>
             var clients = new List<HttpClient> { http };
             clients.AddRange(extra.Addresses.Select(a => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
                 { BaseAddress = a, Timeout = http.Timeout }));
-            await Statements.ResetAsync(connectionString, ct);
             var load = new LoadPhase(clients, tokens, store, services.GetRequiredService<TimeProvider>());
-            results.Load = await load.RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct, TimeSpan.FromSeconds(results.WarmUpSeconds));
+            results.Load = await load.RunAsync(input.ClientsFlag, TimeSpan.FromSeconds(input.SecondsFlag), ct, TimeSpan.FromSeconds(results.WarmUpSeconds),
+                measuring: () => Statements.ResetAsync(connectionString, ct));
             results.LoadCpu = load.Cpu;
             results.LoadStatements = await Statements.TopAsync(connectionString, 8, ct);
             foreach (var client in clients.Skip(1)) client.Dispose();

@@ -115,7 +115,7 @@ public sealed class StatementProfile
         foreach (var (id, now) in after)
         {
             // A statement the server evicted and counted again since the first snapshot counts from zero.
-            var then = before.GetValueOrDefault(id) is { } b && b.Calls <= now.Calls ? b : null;
+            var then = before.GetValueOrDefault(id) is { } b && b.Calls <= now.Calls && b.TotalMs <= now.TotalMs ? b : null;
             var (calls, ms) = (now.Calls - (then?.Calls ?? 0), now.TotalMs - (then?.TotalMs ?? 0));
             if (calls <= 0) continue;
             var sum = _sum.GetValueOrDefault(id);
@@ -144,7 +144,7 @@ public static class Machine
         await conn.OpenAsync(ct);
         var version = (string)(await new NpgsqlCommand("show server_version", conn).ExecuteScalarAsync(ct))!;
         var settings = new SortedDictionary<string, string>();
-        await using (var reader = await new NpgsqlCommand($"select name, setting || coalesce(unit, '') from pg_settings where name = any(@names)", conn)
+        await using (var reader = await new NpgsqlCommand($"select name, current_setting(name) from pg_settings where name = any(@names)", conn)
                          { Parameters = { new("names", Settings) } }.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) settings[reader.GetString(0)] = reader.GetString(1);
         return new MachineInfo(Environment.ProcessorCount, Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9, 1),
