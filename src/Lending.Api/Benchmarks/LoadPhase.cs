@@ -32,7 +32,6 @@ public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, ID
         var collectors = worked.Select(w => w.Collector).Distinct().ToArray();
         // Calls are recorded after they happen: yesterday by the service's clock.
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var references = 0;
         if (warmUp > TimeSpan.Zero) await Drive(warmUp, warmUpWorked, Kinds.ToDictionary(k => k, k => new Latencies(k)), seed: clients);
         if (measuring is not null) await measuring();
         var latencies = Kinds.ToDictionary(k => k, k => new Latencies(k));
@@ -64,7 +63,7 @@ public sealed class LoadPhase(IReadOnlyList<HttpClient> nodes, Tokens tokens, ID
                     {
                         "POST contact" => await Contact(worked[random.Next(worked.Length)], today, random),
                         "POST payment" => await tokens.Request(HttpMethod.Post, $"/loans/{open[random.Next(open.Length)]}/payments", "supervisor",
-                            new { amount = 10.00m, reference = $"bench-{client}-{Interlocked.Increment(ref references)}-{Guid.NewGuid():N}" }),
+                            new { amount = 10.00m, reference = $"bench-{client}-{Guid.NewGuid():N}" }),
                         "GET loan" => await tokens.Request(HttpMethod.Get, $"/loans/{open[random.Next(open.Length)]}", "supervisor"),
                         "GET queue" => await tokens.Request(HttpMethod.Get, $"/collectors/{collectors[random.Next(collectors.Length)]}/queue", "supervisor"),
                         _ => await tokens.Request(HttpMethod.Get, "/analytics/delinquency", "risk_analyst"),

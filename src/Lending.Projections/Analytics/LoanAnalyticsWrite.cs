@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Lending.Projections.Loans;
 using Marten.Internal;
 using NpgsqlTypes;
 using Weasel.Core;
@@ -41,10 +42,10 @@ public sealed class LoanAnalyticsWrite(IReadOnlyCollection<LoanAnalytics> rows, 
         var type = builder.AppendParameter(typeof(LoanAnalytics).FullName!);
         type.NpgsqlDbType = NpgsqlDbType.Varchar;
         builder.Append($", transaction_timestamp(), {string.Join(", ", Duplicated.Select(c => "d." + c.Column))} from unnest(");
-        Array(builder, list.Select(r => r.Id).ToArray(), NpgsqlDbType.Uuid);
-        Array(builder, list.Select(r => serializer.ToJson(r)).ToArray(), NpgsqlDbType.Jsonb);
+        LoanBatchWrite.Parameter(builder, list.Select(r => r.Id).ToArray(), NpgsqlDbType.Uuid); builder.Append(", ");
+        LoanBatchWrite.Parameter(builder, list.Select(r => serializer.ToJson(r)).ToArray(), NpgsqlDbType.Jsonb); builder.Append(", ");
         // A fresh version per write, as Marten's store gives a document without optimistic concurrency.
-        Array(builder, list.Select(_ => Guid.CreateVersion7()).ToArray(), NpgsqlDbType.Uuid);
+        LoanBatchWrite.Parameter(builder, list.Select(_ => Guid.CreateVersion7()).ToArray(), NpgsqlDbType.Uuid); builder.Append(", ");
         for (var i = 0; i < Duplicated.Count; i++)
         {
             var parameter = builder.AppendParameter(Duplicated[i].Values(list));
@@ -54,13 +55,6 @@ public sealed class LoanAnalyticsWrite(IReadOnlyCollection<LoanAnalytics> rows, 
         builder.Append($") as d(id, data, version, {columns}) on conflict (id) do update set data = excluded.data, " +
                        "mt_version = excluded.mt_version, mt_dotnet_type = excluded.mt_dotnet_type, mt_last_modified = excluded.mt_last_modified, " +
                        string.Join(", ", Duplicated.Select(c => $"{c.Column} = excluded.{c.Column}")));
-    }
-
-    private static void Array<T>(Weasel.Postgresql.ICommandBuilder builder, T[] values, NpgsqlDbType type)
-    {
-        var parameter = builder.AppendParameter(values);
-        parameter.NpgsqlDbType = NpgsqlDbType.Array | type;
-        builder.Append(", ");
     }
 
     public Type DocumentType => typeof(LoanAnalytics);

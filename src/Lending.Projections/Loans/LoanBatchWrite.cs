@@ -183,7 +183,8 @@ public sealed class LoanBatchWrite(IReadOnlyList<LoanWrite> writes, string schem
         }
     }
 
-    private static void Parameter<T>(Weasel.Postgresql.ICommandBuilder builder, T[] values, NpgsqlDbType type)
+    /// <summary>An array parameter, for <c>unnest</c>: one value per row of a set-based statement.</summary>
+    internal static void Parameter<T>(Weasel.Postgresql.ICommandBuilder builder, T[] values, NpgsqlDbType type)
     {
         var parameter = builder.AppendParameter(values);
         parameter.NpgsqlDbType = NpgsqlDbType.Array | type;
