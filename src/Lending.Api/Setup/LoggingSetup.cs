@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -27,7 +28,8 @@ public static class LoggingSetup
         .MinimumLevel.Override("Marten", LogEventLevel.Warning)
         .MinimumLevel.Override("Wolverine", LogEventLevel.Warning)
         .MinimumLevel.Override("JasperFx", LogEventLevel.Warning)
-        .Filter.ByExcluding(IsUnreadableBodyError);
+        .Enrich.With<WithheldStatementParameters>()
+        .Filter.ByExcluding(e => IsUnreadableBodyError(e) || IsStreamVersionConflict(e));
 
     /// <summary>
     /// Wolverine's JSON reader logs a body it cannot read (1e400 for a decimal, a string for a number) as an error with
@@ -38,6 +40,30 @@ public static class LoggingSetup
     /// </summary>
     public static bool IsUnreadableBodyError(LogEvent e) =>
         e.Exception is System.Text.Json.JsonException && e.MessageTemplate.Text == WolverineUnreadableBody;
+
+    /// <summary>
+    /// Marten logs every statement of a failed batch as an error. A stream that moved since it was read (MT003) is the
+    /// optimistic concurrency doing its job, and its caller handles it: a 409 to the client, Wolverine's retry of a
+    /// handler, close of business closing that loan again alone. Logged, it would be four errors per conflict.
+    /// </summary>
+    public static bool IsStreamVersionConflict(LogEvent e) =>
+        e.Exception is Npgsql.PostgresException { SqlState: "MT003" } && e.MessageTemplate.Text == MartenFailedStatement;
+
+    /// <summary>Marten's message for a failed statement, with the statement and its parameters (as of 9.58).</summary>
+    internal const string MartenFailedStatement = "Marten encountered an exception executing \n{SQL}\n{PARAMETERS}";
+
+    /// <summary>
+    /// Marten writes a failed statement's parameter values into the log: borrowers' names, phones and amounts. The log is
+    /// no place for them, so the values are withheld and the statement kept.
+    /// </summary>
+    private sealed class WithheldStatementParameters : ILogEventEnricher
+    {
+        public void Enrich(LogEvent e, ILogEventPropertyFactory factory)
+        {
+            if (e.MessageTemplate.Text == MartenFailedStatement && e.Properties.ContainsKey("PARAMETERS"))
+                e.AddOrUpdateProperty(factory.CreateProperty("PARAMETERS", "(parameter values withheld)"));
+        }
+    }
 
     /// <summary>Wolverine.Http's <c>HttpHandler.ReadJsonAsync</c> message, as of 6.62.</summary>
     private const string WolverineUnreadableBody = "Error trying to deserialize JSON from incoming HTTP body at {Url} to type {Type}";

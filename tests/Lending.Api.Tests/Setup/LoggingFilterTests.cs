@@ -1,7 +1,9 @@
 using Lending.Api.Setup;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Marten;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -45,6 +47,49 @@ public class LoggingFilterTests
         logger.LogError(new InvalidOperationException("x"), "Error trying to deserialize JSON from incoming HTTP body at {Url} to type {Type}",
             "/loans", "Amount");
         Assert.Equal(2, capture.Events.Count(e => e.Level == LogEventLevel.Error));
+    }
+
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 1)]
+    public void A_stream_version_conflict_is_not_logged_as_an_error(bool lendingFilters, int errors)
+    {
+        var (capture, services) = Logging(lendingFilters);
+        using var store = MartenLogging(services);
+
+        store.Options.Logger().StartSession(null!).LogFailure(new NpgsqlCommand("select lending_events.mt_quick_append_events($1)"),
+            new PostgresException("Stream version mismatch", "ERROR", "ERROR", "MT003"));
+
+        Assert.Equal(errors, capture.Events.Count(e => e.Level == LogEventLevel.Error));
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_failed_statement_is_logged_without_its_parameter_values(bool lendingFilters, bool borrowerInLog)
+    {
+        var (capture, services) = Logging(lendingFilters);
+        using var store = MartenLogging(services);
+        var command = new NpgsqlCommand("insert into lending.work_queue (loan_id, borrower_name) values ($1, $2)")
+        {
+            Parameters = { new NpgsqlParameter { Value = Guid.NewGuid() }, new NpgsqlParameter { Value = "Ada Borrower" } },
+        };
+
+        store.Options.Logger().StartSession(null!).LogFailure(command, new PostgresException("duplicate key", "ERROR", "ERROR", "23505"));
+
+        var logged = Assert.Single(capture.Events, e => e.Level == LogEventLevel.Error).RenderMessage();
+        Assert.Contains("insert into lending.work_queue", logged);
+        Assert.Equal(borrowerInLog, logged.Contains("Ada Borrower"));
+    }
+
+    /// <summary>A store that logs through Marten's own logger, built as the service builds it (never connects).</summary>
+    private static IDocumentStore MartenLogging(ServiceProvider logging)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(logging.GetRequiredService<ILoggerFactory>());
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddMarten(o => o.Connection("Host=127.0.0.1;Port=1;Database=none"));
+        return services.BuildServiceProvider().GetRequiredService<IDocumentStore>();
     }
 
     private static (Capture, ServiceProvider) Logging(bool lendingFilters)
