@@ -29,7 +29,7 @@ public static class LoggingSetup
         .MinimumLevel.Override("Wolverine", LogEventLevel.Warning)
         .MinimumLevel.Override("JasperFx", LogEventLevel.Warning)
         .Enrich.With<WithheldStatementParameters>()
-        .Filter.ByExcluding(e => IsUnreadableBodyError(e) || IsStreamVersionConflict(e));
+        .Filter.ByExcluding(e => IsUnreadableBodyError(e) || IsHandledConflict(e));
 
     /// <summary>
     /// Wolverine's JSON reader logs a body it cannot read (1e400 for a decimal, a string for a number) as an error with
@@ -42,25 +42,31 @@ public static class LoggingSetup
         e.Exception is System.Text.Json.JsonException && e.MessageTemplate.Text == WolverineUnreadableBody;
 
     /// <summary>
-    /// Marten logs every statement of a failed batch as an error. A stream that moved since it was read (MT003) is the
-    /// optimistic concurrency doing its job, and its caller handles it: a 409 to the client, Wolverine's retry of a
-    /// handler, close of business closing that loan again alone. Logged, it would be four errors per conflict.
+    /// Marten logs every statement of a failed batch as an error. A stream that moved since it was read (MT003), or a
+    /// payment reference recorded at the same moment, is the database doing its job, and the caller handles it: a 409 to
+    /// the client, close of business closing that loan again alone, or Wolverine's retry of a handler (which logs each
+    /// failed attempt itself). Logged here, it would be one error per statement of the batch.
     /// </summary>
-    public static bool IsStreamVersionConflict(LogEvent e) =>
-        e.Exception is Npgsql.PostgresException { SqlState: "MT003" } && e.MessageTemplate.Text == MartenFailedStatement;
+    public static bool IsHandledConflict(LogEvent e) =>
+        e.MessageTemplate.Text == MartenFailedStatement
+        && (e.Exception as Npgsql.PostgresException ?? e.Exception?.InnerException as Npgsql.PostgresException) is
+            { SqlState: "MT003" }
+            or { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: Lending.Projections.Loans.PaymentReferences.ConstraintName };
 
     /// <summary>Marten's message for a failed statement, with the statement and its parameters (as of 9.58).</summary>
     internal const string MartenFailedStatement = "Marten encountered an exception executing \n{SQL}\n{PARAMETERS}";
 
     /// <summary>
-    /// Marten writes a failed statement's parameter values into the log: borrowers' names, phones and amounts. The log is
-    /// no place for them, so the values are withheld and the statement kept.
+    /// Marten writes statements' parameter values into the log (a failed one as an error, every one at Debug): borrowers'
+    /// names, phones and amounts. The log is no place for them, so the values are withheld and the statement kept.
     /// </summary>
     private sealed class WithheldStatementParameters : ILogEventEnricher
     {
         public void Enrich(LogEvent e, ILogEventPropertyFactory factory)
         {
-            if (e.MessageTemplate.Text == MartenFailedStatement && e.Properties.ContainsKey("PARAMETERS"))
+            if (e.Properties.ContainsKey("PARAMETERS")
+                && e.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: string category }
+                && category.StartsWith("Marten", StringComparison.Ordinal))
                 e.AddOrUpdateProperty(factory.CreateProperty("PARAMETERS", "(parameter values withheld)"));
         }
     }
