@@ -58,9 +58,14 @@ public static class CloseBusinessDateHandler
         Lending.Projections.Collections.WorkQueueSchema queues, int batchSize, TimeProvider clock, IMessageContext context, ILogger logger,
         CancellationToken ct)
     {
+        var started = clock.GetTimestamp();
         var batch = await LoansNeedingWork(session, message.Date, message.After, batchSize, ct);
+        var paged = clock.GetTimestamp();
         // The parts' events and messages carry this batch message's correlation, as the handler's own session would.
         await closer.CloseAsync([.. batch.Select(b => b.LoanId)], message.Date, ct, context.CorrelationId, context.Envelope?.Id.ToString());
+        // Where a batch's time goes, for an operator tuning the batch size or the parallelism (Debug: one line a batch).
+        logger.LogDebug("Close of business {Date}: {Loans} loans, page read in {PageMs:F1} ms, closed in {CloseMs:F1} ms",
+            message.Date, batch.Count, clock.GetElapsedTime(started, paged).TotalMilliseconds, clock.GetElapsedTime(paged).TotalMilliseconds);
         var actions = new OutgoingMessages();
 
         if (batch.Count == batchSize)
