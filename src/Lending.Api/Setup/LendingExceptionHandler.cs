@@ -52,7 +52,8 @@ internal sealed class LendingExceptionHandler(IProblemDetailsService problems, I
         _ => Problems.Create(StatusCodes.Status500InternalServerError, "server.error", "An unexpected error occurred."),
     };
 
-    private static bool PaymentReferenceTaken(Exception e) =>
+    /// <summary>A payment reference another writer recorded first on the loan (the database's unique index refused it).</summary>
+    internal static bool PaymentReferenceTaken(Exception e) =>
         (e as Npgsql.PostgresException ?? e.InnerException as Npgsql.PostgresException) is
         { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: Lending.Projections.Loans.PaymentReferences.ConstraintName };
 

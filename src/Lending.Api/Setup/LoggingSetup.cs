@@ -48,10 +48,9 @@ public static class LoggingSetup
     /// failed attempt itself). Logged here, it would be one error per statement of the batch.
     /// </summary>
     public static bool IsHandledConflict(LogEvent e) =>
-        e.MessageTemplate.Text == MartenFailedStatement
-        && (e.Exception as Npgsql.PostgresException ?? e.Exception?.InnerException as Npgsql.PostgresException) is
-            { SqlState: "MT003" }
-            or { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: Lending.Projections.Loans.PaymentReferences.ConstraintName };
+        e.MessageTemplate.Text == MartenFailedStatement && e.Exception is { } x
+        && ((x as Npgsql.PostgresException ?? x.InnerException as Npgsql.PostgresException) is { SqlState: "MT003" }
+            || LendingExceptionHandler.PaymentReferenceTaken(x));
 
     /// <summary>Marten's message for a failed statement, with the statement and its parameters (as of 9.58).</summary>
     internal const string MartenFailedStatement = "Marten encountered an exception executing \n{SQL}\n{PARAMETERS}";
