@@ -54,14 +54,17 @@ public static class BenchmarkReport
         foreach (var (label, rate) in Rates(r))
             s.AppendLine($"| {label} | {N(rate)} | {Share(rate, r.BaselineRowsPerSecond)} | " +
                          $"{(label.StartsWith("Analytics") ? Share(rate, r.SequentialReadEventsPerSecond) : "")} |");
+        AppendTargets(s, r);
         s.AppendLine();
         s.AppendLine($"Generator: {N(r.GeneratedEvents)} events in {N(r.GenerateSeconds, 1)} s, of which {N(r.GenerateDecideSeconds, 1)} s in the domain " +
                      $"(decisions, folding) and {N(r.GenerateSaveSeconds, 1)} s appending and committing through Marten. Analytics catch-up: " +
                      $"{N(r.CatchUpSeconds, 1)} s. " + (r.RebuildSeconds > 0 ? $"Rebuild: {N(r.EventsInStore)} events in {N(r.RebuildSeconds, 1)} s." : "Rebuild: not run (--no-rebuild)."));
         AppendCores(s, "generation", r.GenerateCpu, "the generator");
         AppendCores(s, "the catch-up", r.CatchUpCpu, "the API and its daemon");
+        AppendCores(s, "the rebuild", r.RebuildCpu, "the rebuild");
         AppendStatements(s, "PostgreSQL time during generation", r.GenerateStatements);
         AppendStatements(s, "PostgreSQL time during the concurrent load", r.LoadStatements);
+        AppendStatements(s, "PostgreSQL time during the rebuild", r.RebuildStatements);
         s.AppendLine();
         s.AppendLine("| close of business | loans needing work | seconds | ms per loan | cores: this process / PostgreSQL / idle | escalation actions waiting at the close | seconds to carry them out | actions per second |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -83,6 +86,16 @@ public static class BenchmarkReport
         s.AppendLine();
         s.AppendLine("![throughput against the PostgreSQL baseline](latest.png)");
         return s.ToString();
+    }
+
+    /// <summary>Each figure the service is held to, met or not, and what this run shows holding back those that are not.</summary>
+    private static void AppendTargets(StringBuilder s, BenchmarkResults r)
+    {
+        s.AppendLine();
+        s.AppendLine("| target | this run | held to | met | what holds it back (this run's profile of the phase) |");
+        s.AppendLine("| --- | ---: | ---: | --- | --- |");
+        foreach (var v in BenchmarkTargets.Judge(r))
+            s.AppendLine($"| {v.Figure} | {v.Measured} | {v.Target} | {(v.Met ? "yes" : "no")} | {v.HeldBack} |");
     }
 
     private static void AppendCores(StringBuilder s, string phase, CpuShare? cpu, string process)

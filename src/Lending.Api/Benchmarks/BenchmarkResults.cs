@@ -57,6 +57,8 @@ public sealed class BenchmarkResults
     public LoadResult? SummaryAfterRebuild { get; set; }
     public long EventsInStore { get; set; }
     public double RebuildSeconds { get; set; }
+    public CpuShare? RebuildCpu { get; set; }
+    public IReadOnlyList<StatementTime> RebuildStatements { get; set; } = [];
     public double RebuildEventsPerSecond => RebuildSeconds > 0 ? EventsInStore / RebuildSeconds : 0;
 }
 
