@@ -26,10 +26,11 @@ public sealed class AnalyticsRebuild(IDocumentStore store, AnalyticsSchema schem
             await using var session = store.LightweightSession();
             // With every node stopped, every event is committed: nothing can still fill a gap below the newest.
             var through = (await session.QueryAsync<long>($"select coalesce(max(seq_id), 0) from {MartenSetup.EventSchema}.mt_events", ct)).Single();
-            var (events, skipped) = await replay.RunAsync(through, ct);
+            var (events, skipped, folding) = await replay.RunAsync(through, ct);
             await SetPositionAsync(through, ct);
-            log.LogInformation("Analytics rebuilt from {Events} events through sequence {Through} in {Seconds:0.0} s ({Skipped} passed over)",
-                events, through, watch.Elapsed.TotalSeconds, skipped);
+            log.LogInformation("Analytics rebuilt from {Events} events through sequence {Through} in {Seconds:0.0} s ({Skipped} passed over): " +
+                "read and folded in {FoldSeconds:0.0} s, the rest (the wipe, the loans' rows, the position) in {RowSeconds:0.0} s",
+                events, through, watch.Elapsed.TotalSeconds, skipped, folding.TotalSeconds, (watch.Elapsed - folding).TotalSeconds);
             return new Result(events, skipped, through, watch.Elapsed);
         }
         catch (Exception failure)

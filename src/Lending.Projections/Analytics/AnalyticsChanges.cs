@@ -37,6 +37,15 @@ public sealed class AnalyticsChanges
     public void Add(string assignee, Dimensions dimensions, DateOnly date, CollectorDelta delta) =>
         Collectors[(assignee, dimensions, date)] = Collectors.GetValueOrDefault((assignee, dimensions, date)) + delta;
 
+    /// <summary>Adds another stretch's changes (of other loans, or of later events): the sums are the same in any order.</summary>
+    public void Add(AnalyticsChanges other)
+    {
+        foreach (var (key, delta) in other.Exposure) Add(key.Cell, key.Date, delta);
+        foreach (var (key, delta) in other.Collectors) Add(key.Assignee, key.Dimensions, key.Date, delta);
+        foreach (var (key, (disbursed, reached)) in other.Cohorts) AddCohort(key.Cohort, key.Dimensions, key.Date, disbursed, reached);
+        MonthEnds.AddRange(other.MonthEnds);
+    }
+
     public void AddCohort(DateOnly cohort, Dimensions dimensions, DateOnly date, int disbursed, int reached)
     {
         var (d, r) = Cohorts.GetValueOrDefault((cohort, dimensions, date));
