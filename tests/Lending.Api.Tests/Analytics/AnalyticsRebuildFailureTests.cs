@@ -8,7 +8,6 @@ using Lending.Domain.Loans;
 using Marten;
 using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Lending.Api.Tests.Analytics;
 
@@ -17,24 +16,12 @@ namespace Lending.Api.Tests.Analytics;
 /// cancellation of the rest, and leaves the figures empty for the daemon to rebuild, never half built.
 /// </summary>
 [Collection(RestartCollection.Name)]
-public class AnalyticsRebuildFailureTests : IAsyncLifetime
+public class AnalyticsRebuildFailureTests() : OwnDatabaseTest("lending_rebuild")
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 31, 9, 0, 0, TimeSpan.Zero));
-    private readonly string _notices = Path.Combine(Path.GetTempPath(), $"lending-notices-{Guid.NewGuid():N}");
-    private string _db = null!;
-
-    public async Task InitializeAsync() => _db = await TestPostgres.CreateDatabaseAsync("lending_rebuild");
-
-    public async Task DisposeAsync()
-    {
-        await TestPostgres.DropDatabaseAsync(_db);
-        if (Directory.Exists(_notices)) Directory.Delete(_notices, true);
-    }
-
     [Fact]
     public async Task A_loan_stream_the_fold_cannot_read_fails_the_rebuild_with_its_own_error_and_leaves_the_figures_empty()
     {
-        await using var host = await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 10);
+        await using var host = await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 10);
         await As(host, "admin", s => s.Put.Json(new { name = "Cash", amortization = "annuity", installments = 12, annualRate = 0.12,
             currency = "CNY" }).ToUrl("/products/CASH"));
         for (var i = 0; i < 12; i++)
@@ -72,9 +59,4 @@ public class AnalyticsRebuildFailureTests : IAsyncLifetime
         await session.SaveChangesAsync();
     }
 
-    private Task<IScenarioResult> As(IAlbaHost host, string role, Action<Scenario> configure) => host.Scenario(s =>
-    {
-        s.WithRequestHeader("Authorization", $"Bearer {TestTokens.Create(host.Services.GetRequiredService<TokenSigning>(), _clock, $"{role}-1", role)}");
-        configure(s);
-    });
 }

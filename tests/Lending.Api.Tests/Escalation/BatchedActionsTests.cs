@@ -7,7 +7,6 @@ using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Wolverine;
 using Wolverine.Tracking;
 
@@ -18,32 +17,14 @@ namespace Lending.Api.Tests.Escalation;
 /// and carried out, once. Its own host: batches of eight loans in two parts of four.
 /// </summary>
 [Collection(RestartCollection.Name)]
-public class BatchedActionsTests : IAsyncLifetime
+public class BatchedActionsTests() : OwnDatabaseTest("lending_batched")
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 31, 9, 0, 0, TimeSpan.Zero));
-    private readonly string _notices = Path.Combine(Path.GetTempPath(), $"lending-notices-{Guid.NewGuid():N}");
-    private string _db = null!;
-
-    public async Task InitializeAsync() => _db = await TestPostgres.CreateDatabaseAsync("lending_batched");
-
-    public async Task DisposeAsync()
-    {
-        await TestPostgres.DropDatabaseAsync(_db);
-        if (Directory.Exists(_notices)) Directory.Delete(_notices, true);
-    }
-
-    private Task<IScenarioResult> As(IAlbaHost host, string role, Action<Scenario> configure) => host.Scenario(s =>
-    {
-        s.WithRequestHeader("Authorization", $"Bearer {TestTokens.Create(host.Services.GetRequiredService<TokenSigning>(), _clock, $"{role}-1", role)}");
-        configure(s);
-    });
-
     private static async Task<JsonElement> Json(IScenarioResult r) => JsonDocument.Parse(await r.ReadAsTextAsync()).RootElement;
 
     [Fact]
     public async Task A_parts_stage_actions_leave_as_one_message_and_each_is_carried_out_once()
     {
-        await using var host = await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 8,
+        await using var host = await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 8,
             new Dictionary<string, string> { ["Lending:CloseOfBusiness:Parallelism"] = "2" });
         await As(host, "admin", s => s.Put.Json(new { name = "Cash", amortization = "annuity", installments = 12, annualRate = 0.12,
             currency = "CNY" }).ToUrl("/products/CASH"));

@@ -6,7 +6,6 @@ using Lending.Domain.Escalation;
 using Lending.Domain.Loans;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Lending.Api.Tests.Escalation;
 
@@ -21,32 +20,14 @@ public sealed class RestartCollection
 /// database, must end with every accrual, stage and notice recorded once.
 /// </summary>
 [Collection(RestartCollection.Name)]
-public class RestartTests : IAsyncLifetime
+public class RestartTests() : OwnDatabaseTest("lending_restart")
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 31, 9, 0, 0, TimeSpan.Zero));
-    private readonly string _notices = Path.Combine(Path.GetTempPath(), $"lending-notices-{Guid.NewGuid():N}");
-    private string _db = null!;
-
-    public async Task InitializeAsync() => _db = await TestPostgres.CreateDatabaseAsync("lending_restart");
-
-    public async Task DisposeAsync()
-    {
-        await TestPostgres.DropDatabaseAsync(_db);
-        if (Directory.Exists(_notices)) Directory.Delete(_notices, true);
-    }
-
-    private Task<IScenarioResult> As(IAlbaHost host, string role, Action<Scenario> configure) => host.Scenario(s =>
-    {
-        s.WithRequestHeader("Authorization", $"Bearer {TestTokens.Create(host.Services.GetRequiredService<TokenSigning>(), _clock, $"{role}-1", role)}");
-        configure(s);
-    });
-
     private static async Task<JsonElement> Json(IScenarioResult r) => JsonDocument.Parse(await r.ReadAsTextAsync()).RootElement;
 
     [Fact]
     public async Task A_run_stopped_half_way_and_finished_by_another_node_records_everything_once()
     {
-        var first = await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 1);
+        var first = await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 1);
         await As(first, "admin", s => s.Put.Json(new { name = "Cash", amortization = "annuity", installments = 12, annualRate = 0.12,
             currency = "CNY" }).ToUrl("/products/CASH"));
         var loans = new List<Guid>();
@@ -76,7 +57,7 @@ public class RestartTests : IAsyncLifetime
         var stoppedAt = await DaysClosed(runId);
         Assert.InRange(stoppedAt, 31, 37); // really stopped in the middle
 
-        await using var second = await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 1);
+        await using var second = await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 1);
         deadline = DateTime.UtcNow.AddSeconds(90);
         JsonElement run;
         while ((run = await Json(await As(second, "admin", s => s.Get.Url($"/cob/runs/{runId}")))).GetProperty("status").GetString() == "running")
@@ -105,8 +86,8 @@ public class RestartTests : IAsyncLifetime
     [Fact]
     public async Task Two_nodes_on_one_database_close_each_date_once()
     {
-        await using var a = await TestHosts.StartAsync(_db, _clock, _notices, solo: false, batchSize: 4);
-        await using var b = await TestHosts.StartAsync(_db, _clock, _notices, solo: false, batchSize: 4);
+        await using var a = await TestHosts.StartAsync(Database, Clock, Notices, solo: false, batchSize: 4);
+        await using var b = await TestHosts.StartAsync(Database, Clock, Notices, solo: false, batchSize: 4);
         await As(a, "admin", s => s.Put.Json(new { name = "Cash", amortization = "annuity", installments = 12, annualRate = 0.12,
             currency = "CNY" }).ToUrl("/products/CASH"));
         var loans = new List<Guid>();
@@ -150,7 +131,7 @@ public class RestartTests : IAsyncLifetime
 
     private async Task<int> DaysClosed(Guid runId)
     {
-        await using var store = DocumentStore.For(o => { o.Connection(_db); o.DatabaseSchemaName = MartenSetup.DocumentSchema; });
+        await using var store = DocumentStore.For(o => { o.Connection(Database); o.DatabaseSchemaName = MartenSetup.DocumentSchema; });
         await using var session = store.QuerySession();
         var json = await session.Json.FindByIdAsync<Lending.Domain.CloseOfBusiness.CobRun>(runId);
         return JsonDocument.Parse(json!).RootElement.GetProperty("daysClosed").GetInt32();

@@ -1,7 +1,6 @@
 using Lending.Api.Setup;
 using Lending.Api.Tests.Escalation;
 using Lending.Api.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Lending.Api.Tests.Setup;
@@ -12,23 +11,11 @@ namespace Lending.Api.Tests.Setup;
 /// place get their fill factor.
 /// </summary>
 [Collection(RestartCollection.Name)]
-public class SchemaUpgradeTests : IAsyncLifetime
+public class SchemaUpgradeTests() : OwnDatabaseTest("lending_upgrade")
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 31, 9, 0, 0, TimeSpan.Zero));
-    private readonly string _notices = Path.Combine(Path.GetTempPath(), $"lending-notices-{Guid.NewGuid():N}");
-    private string _db = null!;
-
-    public async Task InitializeAsync() => _db = await TestPostgres.CreateDatabaseAsync("lending_upgrade");
-
-    public async Task DisposeAsync()
-    {
-        await TestPostgres.DropDatabaseAsync(_db);
-        if (Directory.Exists(_notices)) Directory.Delete(_notices, true);
-    }
-
     private async Task<List<string>> Rows(string sql)
     {
-        await using var connection = new NpgsqlConnection(_db);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -39,7 +26,7 @@ public class SchemaUpgradeTests : IAsyncLifetime
 
     private async Task Execute(string sql)
     {
-        await using var connection = new NpgsqlConnection(_db);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
@@ -48,7 +35,7 @@ public class SchemaUpgradeTests : IAsyncLifetime
     [Fact]
     public async Task A_database_with_the_single_column_close_of_business_index_gets_the_date_and_id_index_in_its_place()
     {
-        await (await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 10)).DisposeAsync();
+        await (await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 10)).DisposeAsync();
         // The index as Marten made it for the duplicated field until 7 December: the date alone.
         await Execute($"""
             drop index lending.{MartenSetup.CobIndexName};
@@ -56,7 +43,7 @@ public class SchemaUpgradeTests : IAsyncLifetime
               where close_of_business_due_date is not null;
             """);
 
-        await (await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 10)).DisposeAsync();
+        await (await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 10)).DisposeAsync();
 
         Assert.Equal([MartenSetup.CobIndexName], await Rows(
             "select indexname::text from pg_indexes where schemaname = 'lending' and tablename = 'mt_doc_loan' and indexname like '%close_of_business%'"));
@@ -65,7 +52,7 @@ public class SchemaUpgradeTests : IAsyncLifetime
     [Fact]
     public async Task A_database_from_before_slim_loan_state_loses_the_assignee_column_and_gets_the_fill_factors()
     {
-        await (await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 10)).DisposeAsync();
+        await (await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 10)).DisposeAsync();
         // The earlier schema: the duplicated assignee with its index, tables at the default fill factor.
         await Execute("""
             alter table lending.mt_doc_loan add column assigned_to varchar;
@@ -75,7 +62,7 @@ public class SchemaUpgradeTests : IAsyncLifetime
             alter table lending.work_queue reset (fillfactor);
             """);
 
-        await (await TestHosts.StartAsync(_db, _clock, _notices, solo: true, batchSize: 10)).DisposeAsync();
+        await (await TestHosts.StartAsync(Database, Clock, Notices, solo: true, batchSize: 10)).DisposeAsync();
 
         Assert.Empty(await Rows("select column_name::text from information_schema.columns where table_schema = 'lending' and table_name = 'mt_doc_loan' and column_name = 'assigned_to'"));
         Assert.Empty(await Rows("select indexname::text from pg_indexes where schemaname = 'lending' and indexname = 'mt_doc_loan_idx_assigned_to'"));
