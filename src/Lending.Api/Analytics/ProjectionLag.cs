@@ -16,10 +16,12 @@ namespace Lending.Api.Analytics;
 /// </summary>
 public sealed record ProjectionProgress(string Name, long Sequence, long EventsBehind, DateTimeOffset? LastUpdated);
 
-public sealed record ProjectionLagResponse(long HighestSequence, IReadOnlyList<ProjectionProgress> Projections);
+/// <param name="StandingAsideForRun">The close-of-business run the projections stand aside for on the node that answered
+/// (they catch up once it has finished), or null while they work.</param>
+public sealed record ProjectionLagResponse(long HighestSequence, IReadOnlyList<ProjectionProgress> Projections, Guid? StandingAsideForRun);
 
 /// <summary>Reads the async daemon's progress table against the newest event.</summary>
-public sealed class ProjectionLagReader(IDocumentStore store)
+public sealed class ProjectionLagReader(IDocumentStore store, BusinessDates.StandAsideWhileClosing standAside)
 {
     public static readonly string[] AsyncProjections = [Lending.Projections.Analytics.PortfolioAnalyticsProjection.Name];
 
@@ -42,7 +44,7 @@ public sealed class ProjectionLagReader(IDocumentStore store)
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2)));
             highest = reader.GetInt64(4);
         }
-        return new ProjectionLagResponse(highest, projections);
+        return new ProjectionLagResponse(highest, projections, standAside.Current?.RunId);
     }
 }
 
@@ -65,6 +67,9 @@ internal sealed class ProjectionLagCheck(ProjectionLagReader lag, IOptions<Lendi
             var progress = await lag.ReadAsync(ct);
             var data = progress.Projections.ToDictionary(p => p.Name, p => (object)p.EventsBehind);
             var behind = progress.Projections.Where(p => p.EventsBehind > options.Value.Analytics.MaxHealthyLag).ToList();
+            // Behind by design while close of business has the machine (a stalled run releases them, see StandAsideWhileClosing).
+            if (progress.StandingAsideForRun is { } run)
+                return HealthCheckResult.Healthy($"Standing aside while close-of-business run {run} closes dates", data);
             return behind.Count == 0
                 ? HealthCheckResult.Healthy("Projections caught up", data)
                 : HealthCheckResult.Degraded($"Behind: {string.Join(", ", behind.Select(p => $"{p.Name} by {p.EventsBehind} events"))}", data: data);

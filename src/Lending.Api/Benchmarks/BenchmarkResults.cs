@@ -10,8 +10,10 @@ public sealed record LoadResult(string Kind, int Requests, double PerSecond, dou
 /// <param name="ActionsWaiting">Escalation actions (notices, assignments, referrals) not yet carried out when the date
 /// closed, and <paramref name="ActionsSeconds"/> the time until they were.</param>
 /// <param name="Cpu">Where the cores went while the date closed.</param>
+/// <param name="ProjectionsBehind">Events the async projections had still to process when the date closed (they stand
+/// aside while it closes), and <paramref name="ProjectionsSeconds"/> the time they took to catch up, beside the actions.</param>
 public sealed record CloseOfBusinessResult(DateOnly Date, long LoansProcessed, double Seconds, string Status, long ActionsWaiting = 0,
-    double ActionsSeconds = 0, CpuShare? Cpu = null)
+    double ActionsSeconds = 0, CpuShare? Cpu = null, long ProjectionsBehind = 0, double ProjectionsSeconds = 0)
 {
     public double MsPerLoan => LoansProcessed == 0 ? 0 : Seconds * 1000 / LoansProcessed;
     public double ActionsPerSecond => ActionsSeconds > 0 ? ActionsWaiting / ActionsSeconds : 0;

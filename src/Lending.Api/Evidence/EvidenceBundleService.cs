@@ -20,7 +20,7 @@ public sealed record PulledBundle(byte[] Zip, EvidenceBundlePulled Pull);
 /// one when none does yet), the content built, the pull sealed and recorded in the loan's evidence-access stream.
 /// </summary>
 public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSchema schema, CheckpointSealer sealer, EvidenceSigner signer,
-    Documents.DocumentFonts fonts, TimeProvider clock, IOptions<Setup.LendingOptions> options)
+    Documents.DocumentFonts fonts, TimeProvider clock, IOptions<Setup.LendingOptions> options, BusinessDates.StandAsideWhileClosing standAside)
 {
     public async Task<PulledBundle> PullAsync(IDocumentSession session, Loan loan, IReadOnlyList<JasperFx.Events.IEvent> stream, DateOnly asOf,
         string purpose, string pulledBy, DateOnly today, CancellationToken ct)
@@ -79,6 +79,11 @@ public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSche
         while (true)
         {
             if (await record.PositionOfAsync(session, seq, ct) is { } position) return position;
+            // The sealed log stands aside while close of business runs: waiting here would not see it move.
+            if (standAside.Current is not null)
+                throw new LendingRuleViolated("evidence.not_sealed_yet",
+                    "The loan's latest events are not sealed yet: the sealed log catches up once the close of business now running has finished; try again then.",
+                    RefusalKind.Unavailable);
             if (waiting.Elapsed.TotalSeconds > options.Value.Evidence.SealWaitSeconds)
                 throw new LendingRuleViolated("evidence.not_sealed_yet",
                     "The loan's latest events are not sealed yet (the sealed log runs a little behind); try again in a few seconds.",

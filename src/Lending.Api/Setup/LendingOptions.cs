@@ -102,6 +102,13 @@ public sealed class LendingOptions
         public int BatchSize { get; set; } = 1000;
         /// <summary>Transactions a batch is split into and committed at once, each on its own connection (1–64).</summary>
         public int Parallelism { get; set; } = 4;
+        /// <summary>The async projections (analytics, the sealed evidence log) stand aside on every node while a run closes
+        /// dates, and catch up once it has finished (<c>ProjectionsStandAside</c>).</summary>
+        public bool ProjectionsStandAside { get; set; } = true;
+        /// <summary>A run that has closed nothing for this long (its message lost) no longer holds the projections back.</summary>
+        public int StandAsideStalledAfterSeconds { get; set; } = 300;
+        /// <summary>How often each node reads whether a run is closing dates.</summary>
+        public int StandAsidePollMilliseconds { get; set; } = 1000;
     }
 
     public sealed class AuthOptions
@@ -168,6 +175,8 @@ public static class LendingOptionsSetup
         services.AddSingleton(new Lending.Projections.Loans.PaymentReferences(MartenSetup.DocumentSchema, MartenSetup.EventSchema));
         services.AddHostedService<Loans.Payments.PaymentReferenceBackfill>();
         services.AddHostedService<Collections.WorkQueueBackfill>();
+        services.AddSingleton<BusinessDates.StandAsideWhileClosing>();
+        services.AddHostedService(sp => sp.GetRequiredService<BusinessDates.StandAsideWhileClosing>());
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();
         services.AddSingleton<Analytics.AnalyticsRebuild>();

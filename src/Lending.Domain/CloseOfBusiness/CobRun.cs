@@ -2,14 +2,14 @@ namespace Lending.Domain.CloseOfBusiness;
 
 public enum CobRunStatus { Running, Completed, Failed }
 
+/// <summary>Where a run stands within a date: the last loan closed, by the close-of-business index order.</summary>
+public sealed record CobCursor(DateOnly DueDate, Guid LoanId);
+
 /// <summary>
 /// A close-of-business run: closes each business date from <see cref="FromDate"/> through <see cref="ToDate"/>
 /// in order. Progress is kept per date so a run interrupted by a crash resumes where it stopped and never
 /// closes a date twice.
 /// </summary>
-/// <summary>Where a run stands within a date: the last loan closed, by the close-of-business index order.</summary>
-public sealed record CobCursor(DateOnly DueDate, Guid LoanId);
-
 public sealed record CobRun(
     Guid Id,
     DateOnly FromDate,

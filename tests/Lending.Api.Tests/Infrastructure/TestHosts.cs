@@ -28,6 +28,9 @@ public static class TestHosts
             // Small batches, so close-of-business tests also cross batch boundaries.
             builder.UseSetting("Lending:CloseOfBusiness:BatchSize", batchSize.ToString());
             builder.UseSetting("Lending:Notifications:Directory", noticeDirectory);
+            // A solo host's daemon runs under an explicit coordinator that its test starts itself (ApiTest): resuming it after
+            // a close would start nothing. Standing aside is proven on HotCold hosts (ProjectionsStandAsideTests).
+            if (solo) builder.UseSetting("Lending:CloseOfBusiness:ProjectionsStandAside", "false");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
             builder.ConfigureServices(services =>
             {
