@@ -23,7 +23,8 @@ public sealed record ProjectionLagResponse(long HighestSequence, IReadOnlyList<P
 /// <summary>Reads the async daemon's progress table against the newest event.</summary>
 public sealed class ProjectionLagReader(IDocumentStore store, BusinessDates.StandAsideWhileClosing standAside)
 {
-    public static readonly string[] AsyncProjections = [Lending.Projections.Analytics.PortfolioAnalyticsProjection.Name];
+    public static readonly string[] AsyncProjections =
+        [Lending.Projections.Analytics.PortfolioAnalyticsProjection.Name, Lending.Projections.Evidence.EvidenceLogProjection.ProjectionName];
 
     public async Task<ProjectionLagResponse> ReadAsync(CancellationToken ct)
     {

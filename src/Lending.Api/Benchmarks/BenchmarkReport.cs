@@ -66,7 +66,7 @@ public static class BenchmarkReport
         AppendStatements(s, "PostgreSQL time during the concurrent load", r.LoadStatements);
         AppendStatements(s, "PostgreSQL time during the rebuild", r.RebuildStatements);
         s.AppendLine();
-        s.AppendLine("| close of business | loans needing work | seconds | ms per loan | cores: this process / PostgreSQL / idle | escalation actions waiting at the close | seconds to carry them out | actions per second | async projections: events behind at the close | seconds to catch up |");
+        s.AppendLine("| close of business | loans needing work | seconds | ms per loan | cores: this process / PostgreSQL / idle | escalation actions waiting at the close | seconds to carry them out | actions per second | async projections: events behind at the close | seconds to pass the close's last event |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var c in r.CloseOfBusiness)
             s.AppendLine($"| {c.Date:yyyy-MM-dd} ({c.Status}) | {N(c.LoansProcessed)} | {N(c.Seconds, 2)} | {N(c.MsPerLoan, 2)} | " +

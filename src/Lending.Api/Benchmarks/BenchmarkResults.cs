@@ -11,7 +11,8 @@ public sealed record LoadResult(string Kind, int Requests, double PerSecond, dou
 /// closed, and <paramref name="ActionsSeconds"/> the time until they were.</param>
 /// <param name="Cpu">Where the cores went while the date closed.</param>
 /// <param name="ProjectionsBehind">Events the async projections had still to process when the date closed (they stand
-/// aside while it closes), and <paramref name="ProjectionsSeconds"/> the time they took to catch up, beside the actions.</param>
+/// aside while it closes), and <paramref name="ProjectionsSeconds"/> the time until both had passed the close's last event,
+/// while the actions were carried out.</param>
 public sealed record CloseOfBusinessResult(DateOnly Date, long LoansProcessed, double Seconds, string Status, long ActionsWaiting = 0,
     double ActionsSeconds = 0, CpuShare? Cpu = null, long ProjectionsBehind = 0, double ProjectionsSeconds = 0)
 {

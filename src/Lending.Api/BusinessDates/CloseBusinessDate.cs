@@ -71,7 +71,7 @@ public static class CloseBusinessDateHandler
         if (batch.Count == batchSize)
         {
             var next = batch[^1];
-            session.Store(CobDecisions.BatchClosed(run, message.Date, message.After, next, batch.Count)!);
+            session.Store(CobDecisions.BatchClosed(run, message.Date, message.After, next, batch.Count, clock.GetUtcNow())!);
             actions.Add(new CloseBusinessDate(run.Id, message.Date, next));
             return actions;
         }

@@ -23,12 +23,12 @@ public static class ResumeCobRunEndpoint
     [Tags("Business date")]
     [ProducesResponseType<CobRunResponse>(StatusCodes.Status202Accepted)]
     public static async Task<(IResult, OutgoingMessages)> Post(Guid runId, ResumeCobRun request, IDocumentSession session,
-        BusinessCalendarStore calendars, CancellationToken ct)
+        BusinessCalendarStore calendars, TimeProvider clock, CancellationToken ct)
     {
         var run = await session.LoadAsync<CobRun>(runId, ct)
             ?? throw new LendingRuleViolated("cob.run_not_found", $"No close-of-business run {runId}.", RefusalKind.NotFound);
         var calendar = await calendars.LoadAsync(session, ct);
-        var resumed = CobDecisions.Resume(run, calendar);
+        var resumed = CobDecisions.Resume(run, calendar, clock.GetUtcNow());
         session.Store(resumed);
         session.Store(calendar with { ActiveRunId = run.Id });
         return (Results.Accepted($"/cob/runs/{run.Id}", CobRunResponse.From(resumed)),

@@ -19,7 +19,7 @@ public sealed class StandAsideWhileClosing(IDocumentStore store, IProjectionCoor
     /// <summary>The run the projections stand aside for on this node now, or null while they work.</summary>
     public StandingAside? Current => _current;
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var o = options.Value.CloseOfBusiness;
         if (!o.ProjectionsStandAside) return;
@@ -28,48 +28,63 @@ public sealed class StandAsideWhileClosing(IDocumentStore store, IProjectionCoor
         if (o.StandAsidePollMilliseconds is < 50 or > 60_000)
             throw new InvalidOperationException($"Lending:CloseOfBusiness:StandAsidePollMilliseconds is {o.StandAsidePollMilliseconds}; it must be 50 to 60000.");
 
-        // The coordinator starts with the host: pausing it before then would be undone by its own start.
+        // The coordinator starts with the host, and pausing it before then would be undone by its own start; once the host
+        // is stopping, the coordinator stops (and gives up its locks), and resuming it would take them again.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping, lifetime.ApplicationStopping);
+        var ct = stop.Token;
         var started = new TaskCompletionSource();
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (ct.Register(() => started.TrySetCanceled(ct)))
-            await started.Task;
+        await using (ct.Register(() => started.TrySetCanceled(ct)))
+        {
+            try { await started.Task; }
+            catch (OperationCanceledException) { return; }
+        }
 
         // A polling interval, not an instant of lending logic: the system timer, which a test clock standing still must
-        // not stop. The run's progress is timed by the service clock (the stall period).
+        // not stop. How long a run has not moved is measured on the service clock against the run's own instant.
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(o.StandAsidePollMilliseconds));
         var stalledAfter = TimeSpan.FromSeconds(o.StandAsideStalledAfterSeconds);
-        var decision = new StandAsideDecision(false, null);
-        do
+        try
         {
-            try
+            do await LookAsync(stalledAfter, ct);
+            while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private async Task LookAsync(TimeSpan stalledAfter, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.QuerySession();
+            var calendar = await session.LoadAsync<BusinessCalendar>(BusinessCalendar.DocumentId, ct);
+            var run = calendar?.ActiveRunId is { } id ? await session.LoadAsync<CobRun>(id, ct) : null;
+            var decision = ProjectionsStandAside.Decide(run, clock.GetUtcNow(), stalledAfter);
+            ct.ThrowIfCancellationRequested();
+            if (decision.StandAside)
             {
-                await using var session = store.QuerySession();
-                var calendar = await session.LoadAsync<BusinessCalendar>(BusinessCalendar.DocumentId, ct);
-                var run = calendar?.ActiveRunId is { } id ? await session.LoadAsync<CobRun>(id, ct) : null;
-                var next = ProjectionsStandAside.Decide(run, decision.Seen, clock.GetUtcNow(), stalledAfter);
-                if (next.StandAside && _current is null)
+                if (_current is null) await coordinator.PauseAsync();
+                if (_current?.RunId != decision.RunId)
                 {
-                    await coordinator.PauseAsync();
-                    _current = new StandingAside(next.Seen!.RunId, clock.GetUtcNow());
-                    log.LogInformation("Async projections stand aside while close-of-business run {RunId} closes dates", next.Seen.RunId);
+                    _current = new StandingAside(decision.RunId!.Value, clock.GetUtcNow());
+                    log.LogInformation("Async projections stand aside while close-of-business run {RunId} closes dates", decision.RunId);
                 }
-                else if (!next.StandAside && _current is { } was)
-                {
-                    if (next.StalledSince is { } since)
-                        log.LogWarning("Close-of-business run {RunId} has closed nothing since {Since}; the async projections resume. " +
-                            "Resume the run with POST /cob/runs/{RunId}/resume", was.RunId, since, was.RunId);
-                    await coordinator.ResumeAsync();
-                    _current = null;
-                    log.LogInformation("Async projections resume after close-of-business run {RunId}, {Seconds:F1} s aside", was.RunId,
-                        (clock.GetUtcNow() - was.Since).TotalSeconds);
-                }
-                decision = next;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            else if (_current is { } was)
             {
-                log.LogWarning(e, "Could not read whether close of business is running; the async projections stay as they are");
+                if (decision.StalledSince is { } since)
+                    log.LogWarning("Close-of-business run {RunId} has closed nothing since {Since}; the async projections resume. " +
+                        "Resume the run with POST /cob/runs/{RunId}/resume", decision.RunId, since, decision.RunId);
+                await coordinator.ResumeAsync();
+                _current = null;
+                log.LogInformation("Async projections resume after close-of-business run {RunId}, {Seconds:F1} s aside", was.RunId,
+                    (clock.GetUtcNow() - was.Since).TotalSeconds);
             }
-        } while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Could not read whether close of business is running, or pause or resume the async projections; trying again");
+        }
     }
 }
 

@@ -175,8 +175,6 @@ public static class LendingOptionsSetup
         services.AddSingleton(new Lending.Projections.Loans.PaymentReferences(MartenSetup.DocumentSchema, MartenSetup.EventSchema));
         services.AddHostedService<Loans.Payments.PaymentReferenceBackfill>();
         services.AddHostedService<Collections.WorkQueueBackfill>();
-        services.AddSingleton<BusinessDates.StandAsideWhileClosing>();
-        services.AddHostedService(sp => sp.GetRequiredService<BusinessDates.StandAsideWhileClosing>());
         services.AddSingleton<Analytics.AnalyticsStore>();
         services.AddSingleton<Analytics.ProjectionLagReader>();
         services.AddSingleton<Analytics.AnalyticsRebuild>();

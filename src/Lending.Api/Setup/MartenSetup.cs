@@ -77,6 +77,10 @@ public static class MartenSetup
             .AddAsyncDaemon(DaemonMode.HotCold)
             .IntegrateWithWolverine(w => w.MessageStorageSchemaName = MessageSchema);
 
+        // Registered after the daemon's coordinator, so it stops before the coordinator does (hosted services stop in reverse).
+        services.AddSingleton<BusinessDates.StandAsideWhileClosing>();
+        services.AddHostedService(sp => sp.GetRequiredService<BusinessDates.StandAsideWhileClosing>());
+
         // Event timestamps come from the service's one clock, like every other instant.
         services.ConfigureMarten((sp, opts) => opts.Events.TimeProvider = sp.GetRequiredService<TimeProvider>());
         return services;

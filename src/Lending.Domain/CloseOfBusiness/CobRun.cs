@@ -22,8 +22,12 @@ public sealed record CobRun(
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
-    CobCursor? Cursor = null)
+    CobCursor? Cursor = null,
+    DateTimeOffset? ProgressAt = null)
 {
+    /// <summary>When the run last closed something (a batch or a date) or was started or resumed.</summary>
+    public DateTimeOffset LastMoved => ProgressAt ?? StartedAt;
+
     /// <summary>The date this run closes next, or null once it is finished.</summary>
     public DateOnly? NextDate => Status != CobRunStatus.Running ? null
         : LastClosedDate is { } last ? (last < ToDate ? last.AddDays(1) : null)
@@ -52,16 +56,16 @@ public static class CobDecisions
 
         var from = calendar.BusinessDate.AddDays(1);
         return new CobRun(runId, from, calendar.BusinessDate.AddDays(days), CobRunStatus.Running,
-            LastClosedDate: null, DaysClosed: 0, LoansProcessed: 0, actor, now, FinishedAt: null, Error: null);
+            LastClosedDate: null, DaysClosed: 0, LoansProcessed: 0, actor, now, FinishedAt: null, Error: null, ProgressAt: now);
     }
 
     /// <summary>
     /// Records a batch of loans closed for <paramref name="date"/>. Null when the batch is not the one the run expects
     /// next (a redelivered message), so the caller does nothing a second time.
     /// </summary>
-    public static CobRun? BatchClosed(CobRun run, DateOnly date, CobCursor? expectedCursor, CobCursor next, int loans) =>
+    public static CobRun? BatchClosed(CobRun run, DateOnly date, CobCursor? expectedCursor, CobCursor next, int loans, DateTimeOffset now) =>
         run.NextDate != date || run.Cursor != expectedCursor ? null
-            : run with { Cursor = next, LoansProcessed = run.LoansProcessed + loans };
+            : run with { Cursor = next, LoansProcessed = run.LoansProcessed + loans, ProgressAt = now };
 
     /// <summary>
     /// Records that <paramref name="date"/> was closed. Returns null when that date was already closed by this run
@@ -81,18 +85,19 @@ public static class CobDecisions
             Cursor = null,
             Status = finished ? CobRunStatus.Completed : CobRunStatus.Running,
             FinishedAt = finished ? now : null,
+            ProgressAt = now,
         };
         return (updated, new BusinessCalendar(date, finished ? null : run.Id));
     }
 
     /// <summary>Takes up a stopped or failed run again from the date and batch where it stopped.</summary>
-    public static CobRun Resume(CobRun run, BusinessCalendar calendar)
+    public static CobRun Resume(CobRun run, BusinessCalendar calendar, DateTimeOffset now)
     {
         if (run.Status == CobRunStatus.Completed)
             throw new LendingRuleViolated("cob.run_completed", "The run has completed; there is nothing to resume.", RefusalKind.Conflict);
         if (calendar.ActiveRunId is { } other && other != run.Id)
             throw new LendingRuleViolated("cob.run_in_progress", $"Run {other} is active; resume that one instead.", RefusalKind.Conflict);
-        return run with { Status = CobRunStatus.Running, Error = null, FinishedAt = null };
+        return run with { Status = CobRunStatus.Running, Error = null, FinishedAt = null, ProgressAt = now };
     }
 
     public static (CobRun Run, BusinessCalendar Calendar) Failed(CobRun run, BusinessCalendar calendar, string error, DateTimeOffset now) =>

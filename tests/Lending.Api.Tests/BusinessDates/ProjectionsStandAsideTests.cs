@@ -67,14 +67,15 @@ public class ProjectionsStandAsideTests() : OwnDatabaseTest("lending_standaside"
         Assert.Equal("evidence.not_sealed_yet", problem.GetProperty("code").GetString());
         Assert.Contains("close of business", problem.GetProperty("detail").GetString());
 
-        // The run closes a batch (it moves), then its last date: the projections catch up.
-        await Save(store, CobDecisions.BatchClosed(run, run.FromDate, null, new CobCursor(run.FromDate, Guid.CreateVersion7()), 10)!);
+        // The run closes a batch (it moves), then its last date: both projections (analytics, the sealed log) catch up.
+        await Save(store, CobDecisions.BatchClosed(run, run.FromDate, null, new CobCursor(run.FromDate, Guid.CreateVersion7()), 10, Clock.GetUtcNow())!);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(run.Id, (await Lag(host)).Run);
         await Save(store, run with { Status = CobRunStatus.Completed, FinishedAt = Clock.GetUtcNow() });
         await Until(host, l => l.EventsBehind == 0 && l.Run is null, TimeSpan.FromSeconds(30));
 
-        // A run that never moves (its message lost) holds them back only for the stall period, measured on the service clock.
+        // A run that never moves (its message lost) holds them back only for the stall period, measured on the service clock
+        // from the run's last move.
         var stalled = await StartRun(store, Clock.GetUtcNow());
         await Until(host, l => l.Run == stalled.Id, TimeSpan.FromSeconds(10));
         await As(host, "supervisor", s =>

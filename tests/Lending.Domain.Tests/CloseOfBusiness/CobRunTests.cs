@@ -88,10 +88,10 @@ public class CobRunRecoveryTests
     {
         var run = CobDecisions.Start(Calendar, 3, Guid.NewGuid(), "admin", TestData.Now);
         var (afterDay1, calendar) = CobDecisions.DateClosed(run, Calendar, new DateOnly(2026, 2, 1), 0, TestData.Now)!.Value;
-        var withCursor = CobDecisions.BatchClosed(afterDay1, new DateOnly(2026, 2, 2), null, new CobCursor(new DateOnly(2026, 1, 1), Guid.Empty), 2)!;
+        var withCursor = CobDecisions.BatchClosed(afterDay1, new DateOnly(2026, 2, 2), null, new CobCursor(new DateOnly(2026, 1, 1), Guid.Empty), 2, TestData.Now)!;
         var (failed, freed) = CobDecisions.Failed(withCursor, calendar, "boom", TestData.Now);
 
-        var resumed = CobDecisions.Resume(failed, freed);
+        var resumed = CobDecisions.Resume(failed, freed, TestData.Now);
 
         Assert.Equal(CobRunStatus.Running, resumed.Status);
         Assert.Equal(new DateOnly(2026, 2, 2), resumed.NextDate);
@@ -103,9 +103,9 @@ public class CobRunRecoveryTests
     {
         var run = CobDecisions.Start(Calendar, 1, Guid.NewGuid(), "admin", TestData.Now);
         var cursor = new CobCursor(new DateOnly(2026, 1, 1), Guid.NewGuid());
-        var after = CobDecisions.BatchClosed(run, run.FromDate, null, cursor, 2)!;
+        var after = CobDecisions.BatchClosed(run, run.FromDate, null, cursor, 2, TestData.Now)!;
 
-        Assert.Null(CobDecisions.BatchClosed(after, run.FromDate, null, cursor, 2));
+        Assert.Null(CobDecisions.BatchClosed(after, run.FromDate, null, cursor, 2, TestData.Now));
         Assert.Equal(2, after.LoansProcessed);
     }
 }

@@ -11,80 +11,58 @@ public class ProjectionsStandAsideTests
 
     private static CobRun Running() => CobDecisions.Start(Calendar, 2, RunId, "admin", Now);
 
-    [Fact]
-    public void Without_a_run_the_projections_work()
-    {
-        var decision = ProjectionsStandAside.Decide(null, null, Now, StalledAfter);
-
-        Assert.False(decision.StandAside);
-        Assert.Null(decision.Seen);
-    }
+    private static CobRun BatchClosed(CobRun run, DateTimeOffset at) =>
+        CobDecisions.BatchClosed(run, run.NextDate!.Value, run.Cursor, new CobCursor(run.NextDate!.Value, Guid.CreateVersion7(at)), 1000, at)!;
 
     [Fact]
-    public void While_a_run_closes_dates_they_stand_aside()
-    {
-        var decision = ProjectionsStandAside.Decide(Running(), null, Now, StalledAfter);
+    public void Without_a_run_the_projections_work() =>
+        Assert.Equal(new StandAsideDecision(false), ProjectionsStandAside.Decide(null, Now, StalledAfter));
 
-        Assert.True(decision.StandAside);
-        Assert.Equal(new CobProgressSeen(RunId, 0, 0, null, Now), decision.Seen);
-    }
+    [Fact]
+    public void While_a_run_closes_dates_they_stand_aside() =>
+        Assert.Equal(new StandAsideDecision(true, RunId), ProjectionsStandAside.Decide(Running(), Now.AddSeconds(1), StalledAfter));
 
     [Theory]
     [InlineData(CobRunStatus.Completed)]
     [InlineData(CobRunStatus.Failed)]
-    public void A_finished_run_releases_them(CobRunStatus status)
-    {
-        var seen = new CobProgressSeen(RunId, 0, 0, null, Now);
-
-        var decision = ProjectionsStandAside.Decide(Running() with { Status = status }, seen, Now.AddSeconds(1), StalledAfter);
-
-        Assert.False(decision.StandAside);
-        Assert.Null(decision.StalledSince);
-    }
+    public void A_finished_run_releases_them(CobRunStatus status) =>
+        Assert.Equal(new StandAsideDecision(false), ProjectionsStandAside.Decide(Running() with { Status = status }, Now.AddSeconds(1), StalledAfter));
 
     [Fact]
     public void A_run_that_keeps_closing_loans_holds_them_for_as_long_as_it_takes()
     {
         var run = Running();
-        var decision = ProjectionsStandAside.Decide(run, null, Now, StalledAfter);
-
-        // Each look finds the run further on (a batch closed), so the quiet period starts again.
         for (var minute = 4; minute <= 40; minute += 4)
         {
-            run = CobDecisions.BatchClosed(run, run.FromDate, run.Cursor, new CobCursor(run.FromDate, Guid.CreateVersion7()), 1000)!;
-            decision = ProjectionsStandAside.Decide(run, decision.Seen, Now.AddMinutes(minute), StalledAfter);
-            Assert.True(decision.StandAside);
+            run = BatchClosed(run, Now.AddMinutes(minute));
+            Assert.True(ProjectionsStandAside.Decide(run, Now.AddMinutes(minute + 4) - TimeSpan.FromSeconds(1), StalledAfter).StandAside);
         }
-        Assert.Equal(Now.AddMinutes(40), decision.Seen!.Since);
+        // A date closed counts as moving too.
+        var (closed, _) = CobDecisions.DateClosed(run, Calendar with { ActiveRunId = RunId }, run.NextDate!.Value, 10, Now.AddMinutes(60))!.Value;
+        Assert.True(ProjectionsStandAside.Decide(closed, Now.AddMinutes(64), StalledAfter).StandAside);
     }
 
     [Fact]
-    public void A_run_that_has_not_moved_for_the_stall_period_no_longer_holds_them()
+    public void A_run_that_has_not_moved_for_the_stall_period_no_longer_holds_them_until_it_moves_again()
     {
-        var run = Running();
-        var first = ProjectionsStandAside.Decide(run, null, Now, StalledAfter);
+        var run = BatchClosed(Running(), Now.AddMinutes(1));
 
-        var before = ProjectionsStandAside.Decide(run, first.Seen, Now + StalledAfter - TimeSpan.FromSeconds(1), StalledAfter);
-        var after = ProjectionsStandAside.Decide(run, before.Seen, Now + StalledAfter, StalledAfter);
+        Assert.True(ProjectionsStandAside.Decide(run, Now.AddMinutes(1) + StalledAfter - TimeSpan.FromSeconds(1), StalledAfter).StandAside);
+        Assert.Equal(new StandAsideDecision(false, RunId, Now.AddMinutes(1)),
+            ProjectionsStandAside.Decide(run, Now.AddMinutes(1) + StalledAfter, StalledAfter));
 
-        Assert.True(before.StandAside);
-        Assert.False(after.StandAside);
-        Assert.Equal(Now, after.StalledSince);
-        // Once it moves again (resumed), they stand aside again.
-        var resumed = CobDecisions.BatchClosed(run, run.FromDate, null, new CobCursor(run.FromDate, Guid.CreateVersion7()), 10)!;
-        var again = ProjectionsStandAside.Decide(resumed, after.Seen, Now + StalledAfter + TimeSpan.FromMinutes(1), StalledAfter);
-        Assert.True(again.StandAside);
+        // Failed and resumed: moving again from the resume.
+        var (failed, calendar) = CobDecisions.Failed(run, Calendar with { ActiveRunId = RunId }, "lost", Now.AddMinutes(30));
+        var resumed = CobDecisions.Resume(failed, calendar, Now.AddMinutes(40));
+        Assert.True(ProjectionsStandAside.Decide(resumed, Now.AddMinutes(41), StalledAfter).StandAside);
     }
 
     [Fact]
-    public void Another_run_starts_its_own_quiet_period()
+    public void A_run_stored_before_runs_kept_their_progress_instant_counts_from_its_start()
     {
-        var seen = new CobProgressSeen(Guid.CreateVersion7(), 0, 0, null, Now);
+        var old = Running() with { ProgressAt = null };
 
-        var decision = ProjectionsStandAside.Decide(Running(), seen, Now + StalledAfter, StalledAfter);
-
-        Assert.True(decision.StandAside);
-        Assert.Equal(RunId, decision.Seen!.RunId);
-        Assert.Equal(Now + StalledAfter, decision.Seen.Since);
+        Assert.True(ProjectionsStandAside.Decide(old, Now + StalledAfter - TimeSpan.FromSeconds(1), StalledAfter).StandAside);
+        Assert.False(ProjectionsStandAside.Decide(old, Now + StalledAfter, StalledAfter).StandAside);
     }
 }

@@ -16,13 +16,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Lending.Api.BusinessDates.BusinessCalendarStore _businessCalendarStore;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public POST_cob_runs_runId_resume(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Lending.Api.BusinessDates.BusinessCalendarStore businessCalendarStore, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public POST_cob_runs_runId_resume(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Lending.Api.BusinessDates.BusinessCalendarStore businessCalendarStore, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _businessCalendarStore = businessCalendarStore;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -52,7 +54,7 @@ namespace Internal.Generated.WolverineHandlers
                 if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 
                 // The actual HTTP request handler execution
-                (var result, var outgoingMessages) = await Lending.Api.BusinessDates.ResumeCobRunEndpoint.Post(runId, request, documentSession, _businessCalendarStore, httpContext.RequestAborted).ConfigureAwait(false);
+                (var result, var outgoingMessages) = await Lending.Api.BusinessDates.ResumeCobRunEndpoint.Post(runId, request, documentSession, _businessCalendarStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
                 
                 // Outgoing, cascaded message
