@@ -7,6 +7,8 @@ using Wolverine.Http;
 
 namespace Lending.Api.BusinessDates;
 
+/// <param name="LastMovedAt">When the run last closed a batch or a date (or was started or resumed): a running run that has
+/// not moved for long has lost its message and is resumed with <c>POST /cob/runs/{id}/resume</c>.</param>
 public sealed record CobRunResponse(
     Guid RunId,
     CobRunStatus Status,
@@ -18,11 +20,12 @@ public sealed record CobRunResponse(
     string RequestedBy,
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
-    string? Error)
+    string? Error,
+    DateTimeOffset LastMovedAt)
 {
     public static CobRunResponse From(CobRun run) => new(run.Id, run.Status,
         run.LastClosedDate ?? run.FromDate.AddDays(-1), run.FromDate, run.ToDate, run.DaysClosed, run.LoansProcessed,
-        run.RequestedBy, run.StartedAt, run.FinishedAt, run.Error);
+        run.RequestedBy, run.StartedAt, run.FinishedAt, run.Error, run.LastMoved);
 }
 
 public static class GetCobRunEndpoint

@@ -69,7 +69,13 @@ public class CobRecoveryTests(AppFixture app) : ApiTest(app)
         await (await AsAdmin(s => { s.Post.Json(new { days = 1 }).ToUrl("/business-date/advance"); s.StatusCodeShouldBe(409); }))
             .ShouldBeProblem(409, "cob.run_in_progress");
 
-        await AsAdmin(s => { s.Post.Json(new { note = "node lost" }).ToUrl($"/cob/runs/{run.Id}/resume"); s.StatusCodeShouldBe(202); });
+        // Stopped: it last moved when it started (a run stored before runs kept that instant counts from its start).
+        var stopped = await ReadJson(await As(Roles.Admin, s => s.Get.Url($"/cob/runs/{run.Id}")));
+        Assert.Equal(run.StartedAt, stopped.GetProperty("lastMovedAt").GetDateTimeOffset());
+        App.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        var resumed = await ReadJson(await AsAdmin(s => { s.Post.Json(new { note = "node lost" }).ToUrl($"/cob/runs/{run.Id}/resume"); s.StatusCodeShouldBe(202); }));
+        Assert.Equal(App.Clock.GetUtcNow(), resumed.GetProperty("lastMovedAt").GetDateTimeOffset());
         var finished = await WaitForRun(run.Id);
 
         Assert.Equal("completed", finished.GetProperty("status").GetString());
