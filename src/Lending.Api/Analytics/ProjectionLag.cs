@@ -32,9 +32,10 @@ public sealed class ProjectionLagReader(IDocumentStore store, BusinessDates.Stan
         await conn.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand($"""
             select p.name, coalesce(s.last_seq_id, 0), s.last_updated, greatest(h.seq - coalesce(s.last_seq_id, 0), 0), h.seq
-            from unnest(@names) p(name)
+            from unnest(@names) with ordinality p(name, position)
             cross join (select coalesce(max(seq_id), 0) as seq from {MartenSetup.EventSchema}.mt_events) h
             left join {MartenSetup.EventSchema}.mt_event_progression s on s.name = p.name || ':All'
+            order by p.position
             """, conn);
         cmd.Parameters.AddWithValue("names", AsyncProjections);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
