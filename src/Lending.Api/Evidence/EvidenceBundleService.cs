@@ -81,16 +81,15 @@ public sealed class EvidenceBundleService(EvidenceRecord record, EvidenceLogSche
             if (await record.PositionOfAsync(session, seq, ct) is { } position) return position;
             // The sealed log stands aside while close of business runs: waiting here would not see it move.
             if (standAside.Current is not null)
-                throw new LendingRuleViolated("evidence.not_sealed_yet",
-                    "The loan's latest events are not sealed yet: the sealed log catches up once the close of business now running has finished; try again then.",
-                    RefusalKind.Unavailable);
+                throw NotSealedYet(": the sealed log catches up once the close of business now running has finished; try again then.");
             if (waiting.Elapsed.TotalSeconds > options.Value.Evidence.SealWaitSeconds)
-                throw new LendingRuleViolated("evidence.not_sealed_yet",
-                    "The loan's latest events are not sealed yet (the sealed log runs a little behind); try again in a few seconds.",
-                    RefusalKind.Unavailable);
+                throw NotSealedYet(" (the sealed log runs a little behind); try again in a few seconds.");
             await Task.Delay(100, ct);
         }
     }
+
+    private static LendingRuleViolated NotSealedYet(string why) =>
+        new("evidence.not_sealed_yet", "The loan's latest events are not sealed yet" + why, RefusalKind.Unavailable);
 
     private static string? TsaCertificatePem(Checkpoint checkpoint)
     {
