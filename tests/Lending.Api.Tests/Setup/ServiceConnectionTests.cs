@@ -4,8 +4,11 @@ using Npgsql;
 
 namespace Lending.Api.Tests.Setup;
 
-/// <summary>The store's connections prepare the statements they repeat, and keep them across uses from the pool.</summary>
-public class PreparedStatementTests(AppFixture app) : ApiTest(app)
+/// <summary>
+/// The store's connections prepare the statements they repeat, keep them across uses from the pool, and plan for a working
+/// set read by key from memory or SSD.
+/// </summary>
+public class ServiceConnectionTests(AppFixture app) : ApiTest(app)
 {
     [Fact]
     public async Task A_statement_run_again_on_a_store_connection_is_prepared_and_stays_prepared_after_the_pool_takes_it_back()
@@ -17,7 +20,7 @@ public class PreparedStatementTests(AppFixture app) : ApiTest(app)
 
         // The store's settings in a pool of one connection: the second open is the same server session, so a reset with
         // DISCARD ALL in between would have dropped what the first prepared.
-        await using var pool = new NpgsqlDataSourceBuilder(MartenSetup.WithPreparedStatements(App.ConnectionString))
+        await using var pool = new NpgsqlDataSourceBuilder(MartenSetup.ServiceConnectionString(App.ConnectionString))
             { ConnectionStringBuilder = { MaxPoolSize = 1 } }.Build();
         int backend;
         await using (var connection = await pool.OpenConnectionAsync())
@@ -43,8 +46,25 @@ public class PreparedStatementTests(AppFixture app) : ApiTest(app)
     [InlineData("Host=db;Database=lending;MaxAutoPrepare=30;Auto Prepare Min Usages=5", 30, 5)]
     public void An_operator_s_own_settings_are_kept(string given, int maxAutoPrepare, int minUsages)
     {
-        var settings = new NpgsqlConnectionStringBuilder(MartenSetup.WithPreparedStatements(given));
+        var settings = new NpgsqlConnectionStringBuilder(MartenSetup.ServiceConnectionString(given));
         Assert.Equal(maxAutoPrepare, settings.MaxAutoPrepare);
         Assert.Equal(minUsages, settings.AutoPrepareMinUsages);
     }
+
+    [Fact]
+    public async Task The_store_s_connections_plan_with_a_random_page_cost_of_1_1()
+    {
+        await using var connection = (NpgsqlConnection)App.Store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var show = new NpgsqlCommand("show random_page_cost", connection);
+        Assert.Equal(MartenSetup.RandomPageCost, (string)(await show.ExecuteScalarAsync())!);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=lending", "-c random_page_cost=1.1")]
+    [InlineData("Host=db;Database=lending;Options=-c statement_timeout=30000", "-c statement_timeout=30000 -c random_page_cost=1.1")]
+    [InlineData("Host=db;Database=lending;Options=-c random_page_cost=2", "-c random_page_cost=2")]
+    [InlineData("Host=db;Database=lending;options='-c RANDOM_PAGE_COST=1.5 -c work_mem=64MB'", "-c RANDOM_PAGE_COST=1.5 -c work_mem=64MB")]
+    public void An_operator_s_own_random_page_cost_is_kept_and_other_options_beside_it(string given, string options) =>
+        Assert.Equal(options, new NpgsqlConnectionStringBuilder(MartenSetup.ServiceConnectionString(given)).Options);
 }
