@@ -99,8 +99,8 @@ public static class MartenSetup
     /// service reads by key from a working set kept in memory or on SSD; at the default the planner joined each page of
     /// events the async daemon reads to every stream by a full scan of <c>mt_streams</c> (a hash join: 97 ms a page of
     /// 2,000 events on 100,000 loans, about ten times that share on a million) instead of one index probe per event (8 ms).
-    /// An operator's own <c>Options</c> naming <c>random_page_cost</c> is kept; other options are kept beside it. A
-    /// pooler that refuses startup options needs it set on the database instead (docs/scaling.md).</item>
+    /// An operator's own <c>Options</c> is kept as given, without it. PgBouncer refuses startup options unless told to
+    /// ignore them; then set it on the database instead (docs/scaling.md).</item>
     /// </list>
     /// </summary>
     public static string ServiceConnectionString(string connectionString)
@@ -110,9 +110,7 @@ public static class MartenSetup
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) builder.MaxAutoPrepare = 100;
         if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
-        var options = builder.Options ?? "";
-        if (!options.Contains("random_page_cost", StringComparison.OrdinalIgnoreCase))
-            builder.Options = $"{options} -c random_page_cost={RandomPageCost}".Trim();
+        if (!given.ContainsKey("Options")) builder.Options = $"-c random_page_cost={RandomPageCost}";
         return builder.ConnectionString;
     }
 

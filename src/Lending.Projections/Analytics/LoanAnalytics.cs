@@ -4,13 +4,15 @@ using Lending.Domain.Loans;
 namespace Lending.Projections.Analytics;
 
 /// <summary>
-/// One loan as the analytics projection last saw it: the loan's own state (to price it on any date), where it
-/// counts in the portfolio now, and what it has contributed to the cohort and collector figures. The flat columns
-/// are duplicated into the table: month-end queries read them for loans with no event since.
+/// One loan as the analytics projection last saw it: the loan's own state as the figures need it (to price it on any
+/// date, <see cref="ForFigures"/>), where it counts in the portfolio now, and what it has contributed to the cohort and
+/// collector figures. The flat columns are duplicated into the table: month-end queries read them for loans with no
+/// event since.
 /// </summary>
 public sealed class LoanAnalytics
 {
     public Guid Id { get; set; }
+    /// <summary>The loan as <see cref="ForFigures"/> keeps it.</summary>
     public Loan Loan { get; set; } = null!;
     /// <summary>Business date of the last event projected (the running maximum, as <c>?asOf=</c> reads a stream).</summary>
     public DateOnly LastDate { get; set; }
@@ -36,4 +38,22 @@ public sealed class LoanAnalytics
         : new LoanExposure(new PortfolioCell(Product, Region, Branch, Loan.Bucket), PrincipalOutstanding, TotalOutstanding);
 
     public Dimensions Dimensions() => new(Product, Region, Branch);
+
+    /// <summary>
+    /// The loan as the figures need it: ledger, terms, status, bucket, pauses, restructuring, assignment and open promise.
+    /// Who the borrower is and the conversation with them (contacts, the service's notices, the actions done and held)
+    /// are left out: no figure reads them, only decisions do (<see cref="Loan.Evolve"/> merely appends to them, so folding
+    /// on without them changes nothing else); the analytics tables have no business keeping a borrower's name, phone,
+    /// national id or address; and the contact history grows with every call, which would make the row every page of the
+    /// daemon rewrites grow with it.
+    /// </summary>
+    public static Loan ForFigures(Loan loan) => loan with
+    {
+        Borrower = Anonymous with { TimeZone = loan.Borrower.TimeZone },
+        Collections = loan.Collections with { Contacts = [], Notices = null },
+        CompletedActions = [],
+        HeldNotices = null,
+    };
+
+    private static readonly Borrower Anonymous = new("", "", null, null, null, "UTC", null);
 }

@@ -23,7 +23,7 @@ public static class LoanAnalyticsFold
             var loan = Loan.Evolve(null, disbursed);
             analytics = new LoanAnalytics
             {
-                Id = loan.Id, Loan = loan, LastDate = e.BusinessDate, Product = loan.ProductCode, Region = loan.Region ?? "",
+                Id = loan.Id, Loan = LoanAnalytics.ForFigures(loan), LastDate = e.BusinessDate, Product = loan.ProductCode, Region = loan.Region ?? "",
                 Branch = loan.Branch ?? "", Cohort = new DateOnly(loan.DisbursedOn.Year, loan.DisbursedOn.Month, 1),
             };
             changes.AddCohort(analytics.Cohort, analytics.Dimensions(), e.BusinessDate, disbursed: 1, reached: 0);
@@ -50,7 +50,7 @@ public static class LoanAnalyticsFold
         var after = Loan.Evolve(before, e);
         Credit(analytics, before, e, creditDate, changes);
         Count(analytics, after, date, changes);
-        analytics.Loan = after;
+        analytics.Loan = LoanAnalytics.ForFigures(after);
         analytics.LastDate = date;
         return analytics;
     }

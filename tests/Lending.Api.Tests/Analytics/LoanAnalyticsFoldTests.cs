@@ -43,4 +43,49 @@ public class LoanAnalyticsFoldTests
         var agent = changes.Collectors.Where(c => c.Key.Assignee == "agent-7").Select(c => c.Value).ToList();
         Assert.Equal((1, 1, 0), (agent.Sum(x => x.PromisesMade), agent.Sum(x => x.PromisesKept), agent.Sum(x => x.PromisesBroken)));
     }
+
+    [Fact]
+    public void The_analytics_copy_of_a_loan_keeps_no_borrower_identity_or_conversation_and_prices_the_loan_as_the_loan_itself_does()
+    {
+        var now = new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero);
+        var jan15 = new DateOnly(2026, 1, 15);
+        var product = ProductDecisions.Define(new DefineProduct("P", "P", Amortization.Annuity, 12, PaymentFrequency.Monthly, null, 0.12m,
+            null, null, null, null, null, null, "CNY"), now, "admin");
+        var loanId = Guid.NewGuid();
+        var borrower = new Borrower("C-77", "Wang Fang", "+86-139-0000-1111", "wang@example.com", "NID-310101", "Asia/Shanghai", "9 Lane 3, Shanghai");
+        var events = new List<ILoanEvent>(DisbursementDecisions.Decide(new DisburseLoan(loanId, "P", 12_000m, "CNY", jan15,
+            borrower, null, null), null, product, jan15, "sup", now));
+        Loan Loan() => events.Aggregate((Loan?)null, (l, e) => Lending.Domain.Loans.Loan.Evolve(l, e))!;
+        var analytics = events.Aggregate((LoanAnalytics?)null, (a, e) => LoanAnalyticsFold.Apply(a, e, new AnalyticsChanges()));
+        void Add(ILoanEvent e)
+        {
+            events.Add(e);
+            analytics = LoanAnalyticsFold.Apply(analytics, e, new AnalyticsChanges());
+        }
+        for (var d = jan15.AddDays(1); d <= new DateOnly(2026, 4, 30); d = d.AddDays(1))
+        {
+            foreach (var e in LoanCloseOfBusiness.Decide(Loan(), d, BucketPolicy.Default, EscalationLadder.Default)) Add(e);
+            if (d == new DateOnly(2026, 2, 20)) Add(new LoanAssigned(loanId, AssigneeKind.Collector, "agent-7", "sup", now, d));
+            if (d.Day % 4 == 0 && d > new DateOnly(2026, 2, 20))
+                Add(new ContactRecorded(loanId, Guid.NewGuid(), ContactChannel.Phone, ContactDirection.Outbound, ContactParty.Borrower,
+                    ContactOutcome.RightPartyContact, now, "Wang Fang says she lost her job at 9 Lane 3", "agent-7", now, d));
+            if (d == new DateOnly(2026, 3, 10))
+                Add(new NoticeSent(loanId, "n-1", NoticeKind.Reminder, "sms", borrower.Phone!, "Dear Wang Fang", EscalationStage.Reminder, now, d));
+            if (d == new DateOnly(2026, 3, 20))
+                Add(new PromiseToPayMade(loanId, Guid.NewGuid(), Guid.NewGuid(), 500m, new DateOnly(2026, 3, 25), "agent-7", d));
+        }
+        var loan = Loan();
+        Assert.True(loan.Collections.Contacts.Count > 10);
+
+        var kept = analytics!.Loan;
+        Assert.Equal(new Borrower("", "", null, null, null, "Asia/Shanghai", null), kept.Borrower);
+        Assert.Empty(kept.Collections.Contacts);
+        Assert.Null(kept.Collections.Notices);
+        Assert.Empty(kept.CompletedActions);
+        (string Assignee, Promise? Promise, LoanStatus, DelinquencyBucket, EscalationStage, long) Standing(Loan l) =>
+            (l.AssignedTo!, l.Collections.OpenPromise, l.Status, l.Bucket, l.Stage, l.Version);
+        Assert.Equal(Standing(loan), Standing(kept));
+        for (var d = jan15; d <= new DateOnly(2026, 12, 31); d = d.AddDays(1))
+            Assert.Equal(LoanPosition.Of(loan, d), LoanPosition.Of(kept, d));
+    }
 }

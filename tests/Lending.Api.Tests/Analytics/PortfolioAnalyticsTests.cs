@@ -198,6 +198,25 @@ public class PortfolioAnalyticsTests(AppFixture app) : AnalyticsTest(app)
             await As(Roles.RiskAnalyst, s => { s.Get.Url(url); s.StatusCodeShouldBe(403); });
     }
 
+    [Fact]
+    public async Task The_analytics_tables_keep_no_borrower_identity()
+    {
+        await BuildBook();
+        await WaitForProjections();
+        await using var connection = new Npgsql.NpgsqlConnection(App.ConnectionString);
+        await connection.OpenAsync();
+        var stored = new System.Text.StringBuilder();
+        foreach (var table in new[] { "mt_doc_loananalytics", "analytics_portfolio_cells", "analytics_delinquency_history",
+                     "analytics_loan_month_ends", "analytics_collector_days", "analytics_cohort_days" })
+        {
+            await using var read = new Npgsql.NpgsqlCommand($"select coalesce(string_agg(to_jsonb(t)::text, ''), '') from lending.{table} t", connection);
+            stored.Append((string)(await read.ExecuteScalarAsync())!);
+        }
+        Assert.Contains(B.ToString(), stored.ToString());
+        foreach (var secret in new[] { "Li Lei", "+86-139-0000-0000", "ll@example.com", "110101199202021234", "2 Road, Chengdu" })
+            Assert.DoesNotContain(secret, stored.ToString());
+    }
+
     private static DateOnly MonthEnd(string month) => DateOnly.Parse($"{month}-01").AddMonths(1).AddDays(-1);
 
     private static JsonElement Row(JsonElement matrix, string from) =>
