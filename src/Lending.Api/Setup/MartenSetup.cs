@@ -96,21 +96,27 @@ public static class MartenSetup
     /// operator's own <c>Max Auto Prepare</c> and <c>Auto Prepare Min Usages</c> are kept (<c>Max Auto Prepare=0</c> turns
     /// it off, as a pooler without prepared-statement support needs: docs/scaling.md).</item>
     /// <item><c>random_page_cost = 1.1</c> (PostgreSQL's default is 4, for spinning disks), sent as a startup option. The
-    /// service reads by key from a working set kept in memory or on SSD; at the default the planner joined each page of
-    /// events the async daemon reads to every stream by a full scan of <c>mt_streams</c> (a hash join: 97 ms a page of
-    /// 2,000 events on 100,000 loans, about ten times that share on a million) instead of one index probe per event (8 ms).
-    /// An operator's own <c>Options</c> is kept as given, without it. PgBouncer refuses startup options unless told to
-    /// ignore them; then set it on the database instead (docs/scaling.md).</item>
+    /// service reads by key from a working set kept in memory or on SSD; at the default, on a book of 100,000 loans, the
+    /// planner joined each page of events the async daemon reads to every stream by a full scan of <c>mt_streams</c> (a
+    /// hash join) instead of one index probe per event (docs/benchmarks.md has the figures).
+    /// An operator's own options are kept as given, without it: <c>Options</c> in the connection string, or else the
+    /// <c>PGOPTIONS</c> environment variable, which Npgsql reads only when the string has none. Behind PgBouncer, or
+    /// with options of one's own, set it on the database instead (docs/scaling.md).</item>
     /// </list>
     /// </summary>
-    public static string ServiceConnectionString(string connectionString)
+    public static string ServiceConnectionString(string connectionString) =>
+        ServiceConnectionString(connectionString, Environment.GetEnvironmentVariable("PGOPTIONS"));
+
+    /// <param name="environmentOptions">The <c>PGOPTIONS</c> environment variable.</param>
+    public static string ServiceConnectionString(string connectionString, string? environmentOptions)
     {
         // The keywords as given (case-insensitive); Npgsql's own builder answers "present" for every keyword it knows.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) builder.MaxAutoPrepare = 100;
         if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
-        if (!given.ContainsKey("Options")) builder.Options = $"-c random_page_cost={RandomPageCost}";
+        if (!given.ContainsKey("Options") && string.IsNullOrWhiteSpace(environmentOptions))
+            builder.Options = $"-c random_page_cost={RandomPageCost}";
         return builder.ConnectionString;
     }
 

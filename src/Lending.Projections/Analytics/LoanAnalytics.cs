@@ -42,8 +42,8 @@ public sealed class LoanAnalytics
     /// <summary>
     /// The loan as the figures need it: ledger, terms, status, bucket, pauses, restructuring, assignment and open promise.
     /// Who the borrower is and the conversation with them (contacts, the service's notices, the actions done and held)
-    /// are left out: no figure reads them, only decisions do (<see cref="Loan.Evolve"/> merely appends to them, so folding
-    /// on without them changes nothing else); the analytics tables have no business keeping a borrower's name, phone,
+    /// are left out: no figure reads them, only decisions do (<see cref="Loan.Evolve"/> never reads them, so folding on
+    /// without them changes nothing else); the analytics tables have no business keeping a borrower's name, phone,
     /// national id or address; and the contact history grows with every call, which would make the row every page of the
     /// daemon rewrites grow with it.
     /// </summary>

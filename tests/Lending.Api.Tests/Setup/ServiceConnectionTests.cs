@@ -65,5 +65,10 @@ public class ServiceConnectionTests(AppFixture app) : ApiTest(app)
     [InlineData("Host=db;Database=lending;Options=-c random_page_cost=2", "-c random_page_cost=2")]
     [InlineData("Host=db;Database=lending;options='-c statement_timeout=30000 -c work_mem=64MB'", "-c statement_timeout=30000 -c work_mem=64MB")]
     public void An_operator_s_own_options_are_kept_as_given(string given, string options) =>
-        Assert.Equal(options, new NpgsqlConnectionStringBuilder(MartenSetup.ServiceConnectionString(given)).Options);
+        Assert.Equal(options, new NpgsqlConnectionStringBuilder(MartenSetup.ServiceConnectionString(given, environmentOptions: null)).Options);
+
+    [Fact]
+    public void Options_in_the_environment_are_the_operator_s_own_too_and_are_not_overridden() =>
+        Assert.Null(new NpgsqlConnectionStringBuilder(
+            MartenSetup.ServiceConnectionString("Host=db;Database=lending", environmentOptions: "-c statement_timeout=30000")).Options);
 }
